@@ -1,0 +1,33 @@
+// Per-method gRPC server metrics (request count by code, latency histogram) recorded by a
+// server interceptor into a Prometheus registry.
+#pragma once
+
+#include <memory>
+
+#include <grpcpp/support/server_interceptor.h>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace bridging::server {
+
+// The metric families, registered once at start-up.
+struct GrpcServerMetrics {
+  explicit GrpcServerMetrics(prometheus::Registry& registry);
+  prometheus::Family<prometheus::Counter>& handled;
+  prometheus::Family<prometheus::Histogram>& latency;
+};
+
+// Creates one interceptor per call; it records the method, code and duration at the end.
+class MetricsInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit MetricsInterceptorFactory(std::shared_ptr<GrpcServerMetrics> metrics);
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+
+ private:
+  std::shared_ptr<GrpcServerMetrics> metrics_;
+};
+
+}  // namespace bridging::server
