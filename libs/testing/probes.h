@@ -1,0 +1,35 @@
+// Test probes of a running service from the outside: gRPC health, server reflection and
+// an HTTP GET (for /metrics), all over real loopback connections.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpc/health/v1/health.pb.h"
+
+namespace bridging::testing {
+
+// grpc.health.v1.Health/Check for `service` ("" = the whole server).
+absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus> CheckHealth(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& service = "");
+
+// Polls CheckHealth until it reports `want` or `timeout` passes; returns the last status seen.
+bool WaitForHealth(const std::shared_ptr<grpc::Channel>& channel,
+                   grpc::health::v1::HealthCheckResponse::ServingStatus want,
+                   absl::Duration timeout);
+
+// Asks server reflection (grpc.reflection.v1alpha) to list services; returns the raw
+// response bytes, which hold every service name.
+absl::StatusOr<std::string> ReflectionListServices(const std::shared_ptr<grpc::Channel>& channel);
+
+// GET http://127.0.0.1:port/path; returns the body of a 200 response.
+absl::StatusOr<std::string> HttpGet(int port, const std::string& path);
+
+// An insecure channel to 127.0.0.1:port.
+std::shared_ptr<grpc::Channel> LoopbackChannel(int port);
+
+}  // namespace bridging::testing
