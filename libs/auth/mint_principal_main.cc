@@ -46,8 +46,8 @@ int main(int argc, char** argv) {
               << bridging::auth::kSignatureHeader << ": " << signed_header.signature << "\n";
   } else {
     std::cout << "-H '" << bridging::auth::kPrincipalHeader << ": " << signed_header.value
-              << "' -H '" << bridging::auth::kSignatureHeader << ": "
-              << signed_header.signature << "'\n";
+              << "' -H '" << bridging::auth::kSignatureHeader << ": " << signed_header.signature
+              << "'\n";
   }
   return 0;
 }

@@ -23,8 +23,7 @@ absl::StatusOr<std::string> ReadStringField(const google::protobuf::Message& mes
   const google::protobuf::Message* current = &message;
   std::vector<absl::string_view> parts = absl::StrSplit(path, '.');
   for (size_t i = 0; i < parts.size(); ++i) {
-    const FieldDescriptor* field =
-        current->GetDescriptor()->FindFieldByName(std::string(parts[i]));
+    const FieldDescriptor* field = current->GetDescriptor()->FindFieldByName(std::string(parts[i]));
     if (field == nullptr || field->is_repeated()) {
       return absl::InternalError(absl::StrCat("policy names unknown field ", path));
     }
@@ -48,8 +47,8 @@ absl::Status CheckPolicy(const common::v1::MethodPolicy& policy, const Principal
                          const ShareGrantCheck& share_check) {
   const auto& roles = policy.allowed_roles();
   if (std::find(roles.begin(), roles.end(), principal.role) == roles.end()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "role ", common::v1::Role_Name(principal.role), " may not call this method"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("role ", common::v1::Role_Name(principal.role), " may not call this method"));
   }
   if (policy.resource_field().empty()) return absl::OkStatus();
   auto resource = ReadStringField(request, policy.resource_field());
@@ -69,9 +68,9 @@ absl::Status CheckPolicy(const common::v1::MethodPolicy& policy, const Principal
     if (!shared.ok()) return shared.status();
     if (*shared) return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat(principal.organization, " may not act on ", policy.resource_field(),
-                   " owned by another organisation"));
+  return absl::PermissionDeniedError(absl::StrCat(principal.organization, " may not act on ",
+                                                  policy.resource_field(),
+                                                  " owned by another organisation"));
 }
 
 PolicyEnforcer::PolicyEnforcer(absl::string_view service_full_name, const PrincipalCodec* codec,

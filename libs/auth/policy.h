@@ -3,12 +3,12 @@
 // against the verified principal. Deny unless a policy allows.
 #pragma once
 
-#include <functional>
-#include <string>
-
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 #include <grpcpp/server_context.h>
+
+#include <functional>
+#include <string>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"

@@ -24,8 +24,7 @@ absl::Status Unauthenticated(absl::string_view why) {
 
 PrincipalCodec::PrincipalCodec(std::string secret) : secret_(std::move(secret)) {}
 
-PrincipalCodec::Signed PrincipalCodec::Sign(const Principal& principal,
-                                            absl::Time expiry) const {
+PrincipalCodec::Signed PrincipalCodec::Sign(const Principal& principal, absl::Time expiry) const {
   Signed out;
   out.value = absl::StrCat("v1;org=", principal.organization,
                            ";role=", common::v1::Role_Name(principal.role),
@@ -81,8 +80,7 @@ absl::StatusOr<Principal> PrincipalCodec::FromContext(
   if (value == metadata.end()) return Unauthenticated("header is missing");
   if (signature == metadata.end()) return Unauthenticated("signature is missing");
   return Verify(absl::string_view(value->second.data(), value->second.size()),
-                absl::string_view(signature->second.data(), signature->second.size()),
-                absl::Now());
+                absl::string_view(signature->second.data(), signature->second.size()), absl::Now());
 }
 
 absl::StatusOr<std::string> LoadSecretFile(const std::string& path) {

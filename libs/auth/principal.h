@@ -2,10 +2,10 @@
 // shared secret so a service reached directly, or with a tampered header, refuses the call.
 #pragma once
 
-#include <string>
-
 #include <grpcpp/client_context.h>
 #include <grpcpp/server_context.h>
+
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"

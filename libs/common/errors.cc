@@ -14,8 +14,8 @@ absl::Status NotFound(absl::string_view resource) {
 }
 
 absl::Status StaleEtag(absl::string_view resource) {
-  return absl::AbortedError(absl::StrCat(
-      resource, " was changed by someone else (stale etag); read it again and retry"));
+  return absl::AbortedError(
+      absl::StrCat(resource, " was changed by someone else (stale etag); read it again and retry"));
 }
 
 absl::Status Precondition(absl::string_view resource, absl::string_view reason) {

@@ -2,9 +2,9 @@
 // are stored under, and the fingerprint that tells a true retry from a reused id.
 #pragma once
 
-#include <string>
-
 #include <google/protobuf/message.h>
+
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"

@@ -26,8 +26,7 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view scope, absl::strin
   if (token.empty()) return std::string();
   if (token.size() > 2048) return InvalidField("page_token", "is too long");
   std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw) ||
-      raw.size() < kVersion.size() + kScopeDigestLen ||
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() < kVersion.size() + kScopeDigestLen ||
       absl::string_view(raw).substr(0, kVersion.size()) != kVersion) {
     return InvalidField("page_token", "is not a token this service issued");
   }

@@ -8,9 +8,9 @@
 #define BRIDGING_CONCAT(a, b) BRIDGING_CONCAT_INNER(a, b)
 
 // Returns the status from the enclosing function if `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                       \
-  do {                                              \
-    const ::absl::Status bridging_status_ = (expr); \
+#define RETURN_IF_ERROR(expr)                            \
+  do {                                                   \
+    const ::absl::Status bridging_status_ = (expr);      \
     if (!bridging_status_.ok()) return bridging_status_; \
   } while (0)
 

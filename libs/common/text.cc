@@ -109,8 +109,7 @@ bool ContainsNhsNumber(absl::string_view value) {
 }
 
 bool ContainsEmail(absl::string_view value) {
-  for (size_t at = value.find('@'); at != absl::string_view::npos;
-       at = value.find('@', at + 1)) {
+  for (size_t at = value.find('@'); at != absl::string_view::npos; at = value.find('@', at + 1)) {
     const bool local = at > 0 && !absl::ascii_isspace(static_cast<unsigned char>(value[at - 1]));
     const absl::string_view domain = value.substr(at + 1);
     const size_t end = domain.find_first_of(" \t\n,;<>()");
@@ -136,16 +135,19 @@ bool ContainsPhoneNumber(absl::string_view value) {
 
 absl::Status RejectPersonalIdentifiers(absl::string_view field, absl::string_view value) {
   if (ContainsNhsNumber(value)) {
-    return InvalidField(field, "looks like it holds an NHS number; personal identifiers are "
-                               "never stored here");
+    return InvalidField(field,
+                        "looks like it holds an NHS number; personal identifiers are "
+                        "never stored here");
   }
   if (ContainsEmail(value)) {
-    return InvalidField(field, "looks like it holds an email address; personal identifiers "
-                               "are never stored here");
+    return InvalidField(field,
+                        "looks like it holds an email address; personal identifiers "
+                        "are never stored here");
   }
   if (ContainsPhoneNumber(value)) {
-    return InvalidField(field, "looks like it holds a phone number; personal identifiers are "
-                               "never stored here");
+    return InvalidField(field,
+                        "looks like it holds a phone number; personal identifiers are "
+                        "never stored here");
   }
   return absl::OkStatus();
 }

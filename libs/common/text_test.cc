@@ -25,8 +25,8 @@ TEST(TextTest, Limits) {
 
 TEST(TextTest, RejectsBadUtf8AndControls) {
   EXPECT_FALSE(CheckText("f", "\xff\xfe", {}).ok());
-  EXPECT_FALSE(CheckText("f", "\xc0\xaf", {}).ok());          // overlong
-  EXPECT_FALSE(CheckText("f", "\xed\xa0\x80", {}).ok());      // surrogate
+  EXPECT_FALSE(CheckText("f", "\xc0\xaf", {}).ok());      // overlong
+  EXPECT_FALSE(CheckText("f", "\xed\xa0\x80", {}).ok());  // surrogate
   EXPECT_FALSE(CheckText("f", std::string("a\0b", 3), {}).ok());
   EXPECT_FALSE(CheckText("f", "two\nlines", {}).ok());
   EXPECT_TRUE(CheckText("f", "two\nlines", Limits(100, false, true)).ok());

@@ -2,13 +2,13 @@
 // server interceptor into a Prometheus registry.
 #pragma once
 
-#include <memory>
-
 #include <grpcpp/support/server_interceptor.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include <memory>
 
 namespace bridging::server {
 

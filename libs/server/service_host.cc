@@ -1,10 +1,9 @@
 // Implements the service host: server bootstrap, readiness loop, metrics and shutdown.
 #include "libs/server/service_host.h"
 
-#include <signal.h>
-
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
 
 #include "absl/strings/str_cat.h"
 #include "libs/common/log.h"
@@ -58,15 +57,16 @@ absl::Status ServiceHost::Start() {
       exposer_ = std::make_unique<prometheus::Exposer>(options_.metrics_address);
     } catch (const std::exception& e) {
       server_->Shutdown();
-      return absl::UnavailableError(absl::StrCat("cannot serve metrics on ",
-                                                 options_.metrics_address, ": ", e.what()));
+      return absl::UnavailableError(
+          absl::StrCat("cannot serve metrics on ", options_.metrics_address, ": ", e.what()));
     }
     exposer_->RegisterCollectable(registry_);
   }
   SetServing(false);
   readiness_thread_ = std::thread([this] { ReadinessLoop(); });
   Log(LogLevel::kInfo, "server_started",
-      {{"address", options_.listen_address}, {"port", absl::StrCat(port_)},
+      {{"address", options_.listen_address},
+       {"port", absl::StrCat(port_)},
        {"metrics_port", absl::StrCat(metrics_port())}});
   return absl::OkStatus();
 }

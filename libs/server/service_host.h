@@ -9,15 +9,15 @@
 //   host.RunUntilSignalled();
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+#include <prometheus/exposer.h>
+#include <prometheus/registry.h>
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
-#include <prometheus/exposer.h>
-#include <prometheus/registry.h>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"

@@ -2,10 +2,10 @@
 // method's declared policy, run the domain call, translate its absl::Status once.
 #pragma once
 
-#include <utility>
-
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
+
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "libs/auth/policy.h"
