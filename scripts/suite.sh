@@ -1,0 +1,14 @@
+# Shared by run-local.sh and stop-local.sh: where the local suite keeps its state, and which
+# Redis instances and services it runs. Sourced, not executed.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD_DIR:-$ROOT/build}
+STATE=${BRIDGING_STATE_DIR:-$ROOT/.state}
+
+# name redis_port appendfsync grpc_port metrics_port
+SUITE_SERVICES=(
+  "consent 6401 always 7101 9101"
+)
+
+pid_alive() {  # pidfile -> 0 if its process runs
+  [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
