@@ -72,7 +72,7 @@ const v1::PurposeStatus* FindPurpose(const v1::ConsentStatus& status, v1::Purpos
 }
 
 ConsentManager::ConsentManager(store::Store& store, Clock clock)
-    : store_(store), clock_(std::move(clock)) {}
+    : store_(store), committer_(store, keys::kSequence), clock_(std::move(clock)) {}
 
 absl::StatusOr<v1::Participant> ConsentManager::CreateParticipant(
     const v1::CreateParticipantRequest& request, const auth::Principal& caller) {
@@ -91,8 +91,8 @@ absl::StatusOr<v1::Participant> ConsentManager::CreateParticipant(
           ? ""
           : IdempotencyKey(keys::kPrefix, caller.organization, request.request_id());
   const std::string fingerprint = RequestFingerprint("CreateParticipant", request);
-  ASSIGN_OR_RETURN(auto replay, store_.FindReplay(request_key, fingerprint));
-  if (replay.has_value()) return ParseStored<v1::Participant>(replay->response);
+  ASSIGN_OR_RETURN(auto replay, committer_.FindReplay(request_key, fingerprint));
+  if (replay.has_value()) return store::ParseStored<v1::Participant>(replay->response);
 
   const absl::Time now = clock_();
   const std::string id = RandomId(kIdLength);
@@ -127,8 +127,8 @@ absl::StatusOr<v1::Participant> ConsentManager::CreateParticipant(
   if (!request.request_id().empty()) {
     write.Idempotent(request_key, fingerprint, participant.SerializeAsString());
   }
-  ASSIGN_OR_RETURN(ParticipantStore::Committed committed, store_.Commit(write));
-  if (committed.replayed) return ParseStored<v1::Participant>(committed.response);
+  ASSIGN_OR_RETURN(store::Committer::Committed committed, committer_.Commit(write));
+  if (committed.replayed) return store::ParseStored<v1::Participant>(committed.response);
   if (!committed.conflict_key.empty()) {
     return absl::AlreadyExistsError(
         "participant.charity_reference: a participant with this reference already exists");
@@ -139,7 +139,8 @@ absl::StatusOr<v1::Participant> ConsentManager::CreateParticipant(
 absl::StatusOr<v1::Participant> ConsentManager::GetParticipant(
     const v1::GetParticipantRequest& request) {
   RETURN_IF_ERROR(ParseName(request.name(), kParticipantPattern, "name").status());
-  return store_.ReadOne<v1::Participant>(keys::Participant(request.name()), request.name());
+  return store::GetProto<v1::Participant>(store_.raw(), keys::Participant(request.name()),
+                                          request.name());
 }
 
 absl::StatusOr<v1::ListParticipantsResponse> ConsentManager::ListParticipants(
@@ -159,7 +160,8 @@ absl::StatusOr<v1::ListParticipantsResponse> ConsentManager::ListParticipants(
     participant_keys.push_back(
         keys::Participant(absl::StrCat(request.parent(), "/participants/", ids.elements[i].str)));
   }
-  ASSIGN_OR_RETURN(auto participants, store_.ReadAll<v1::Participant>(participant_keys));
+  ASSIGN_OR_RETURN(auto participants,
+                   store::GetProtos<v1::Participant>(store_.raw(), participant_keys));
   v1::ListParticipantsResponse response;
   for (auto& p : participants) *response.add_participants() = std::move(p);
   if (static_cast<int>(ids.elements.size()) > page_size) {
@@ -196,11 +198,11 @@ absl::StatusOr<v1::ConsentRecord> ConsentManager::RecordConsent(
           ? ""
           : IdempotencyKey(keys::kPrefix, caller.organization, request.request_id());
   const std::string fingerprint = RequestFingerprint("RecordConsent", request);
-  ASSIGN_OR_RETURN(auto replay, store_.FindReplay(request_key, fingerprint));
-  if (replay.has_value()) return ParseStored<v1::ConsentRecord>(replay->response);
+  ASSIGN_OR_RETURN(auto replay, committer_.FindReplay(request_key, fingerprint));
+  if (replay.has_value()) return store::ParseStored<v1::ConsentRecord>(replay->response);
   const std::string charity = CharityOf(request.participant());
 
-  return RetryOnConflict<v1::ConsentRecord>(
+  return store::RetryOnConflict<v1::ConsentRecord>(
       [&]() -> absl::StatusOr<std::optional<v1::ConsentRecord>> {
         ASSIGN_OR_RETURN(ParticipantState state, store_.ReadState(request.participant()));
         if (!request.etag().empty() && request.etag() != state.status.etag()) {
@@ -248,8 +250,8 @@ absl::StatusOr<v1::ConsentRecord> ConsentManager::RecordConsent(
         if (!request.request_id().empty()) {
           write.Idempotent(request_key, fingerprint, record.SerializeAsString());
         }
-        ASSIGN_OR_RETURN(ParticipantStore::Committed committed, store_.Commit(write));
-        if (committed.replayed) return ParseStored<v1::ConsentRecord>(committed.response);
+        ASSIGN_OR_RETURN(store::Committer::Committed committed, committer_.Commit(write));
+        if (committed.replayed) return store::ParseStored<v1::ConsentRecord>(committed.response);
         if (!committed.conflict_key.empty()) return std::nullopt;
         return record;
       });
@@ -275,17 +277,18 @@ absl::StatusOr<v1::WithdrawalReceipt> ConsentManager::WithdrawConsent(
   const std::string fingerprint = RequestFingerprint("WithdrawConsent", request);
   // A replayed receipt carries the sequence of the original change.
   auto replayed_receipt =
-      [](const ParticipantStore::Committed& c) -> absl::StatusOr<v1::WithdrawalReceipt> {
-    ASSIGN_OR_RETURN(v1::WithdrawalReceipt receipt, ParseStored<v1::WithdrawalReceipt>(c.response));
+      [](const store::Committer::Committed& c) -> absl::StatusOr<v1::WithdrawalReceipt> {
+    ASSIGN_OR_RETURN(v1::WithdrawalReceipt receipt,
+                     store::ParseStored<v1::WithdrawalReceipt>(c.response));
     receipt.set_sequence(c.sequence);
     return receipt;
   };
-  ASSIGN_OR_RETURN(auto replay, store_.FindReplay(request_key, fingerprint));
+  ASSIGN_OR_RETURN(auto replay, committer_.FindReplay(request_key, fingerprint));
   if (replay.has_value()) return replayed_receipt(*replay);
   const absl::Time now = clock_();
   const std::string charity = CharityOf(request.participant());
 
-  return RetryOnConflict<v1::WithdrawalReceipt>(
+  return store::RetryOnConflict<v1::WithdrawalReceipt>(
       [&]() -> absl::StatusOr<std::optional<v1::WithdrawalReceipt>> {
         ASSIGN_OR_RETURN(ParticipantState state, store_.ReadState(request.participant()));
         v1::WithdrawalReceipt receipt;
@@ -337,7 +340,8 @@ absl::StatusOr<v1::WithdrawalReceipt> ConsentManager::WithdrawConsent(
             contribution_keys.push_back(
                 keys::Contribution(absl::StrCat(request.participant(), "/contributions/", id.str)));
           }
-          ASSIGN_OR_RETURN(auto contributions, store_.ReadAll<v1::Contribution>(contribution_keys));
+          ASSIGN_OR_RETURN(auto contributions,
+                           store::GetProtos<v1::Contribution>(store_.raw(), contribution_keys));
           for (v1::Contribution& c : contributions) {
             const std::string key = keys::Contribution(c.name());
             const std::string before = c.SerializeAsString();
@@ -376,7 +380,7 @@ absl::StatusOr<v1::WithdrawalReceipt> ConsentManager::WithdrawConsent(
         if (!request.request_id().empty()) {
           write.Idempotent(request_key, fingerprint, receipt.SerializeAsString());
         }
-        ASSIGN_OR_RETURN(ParticipantStore::Committed committed, store_.Commit(write));
+        ASSIGN_OR_RETURN(store::Committer::Committed committed, committer_.Commit(write));
         if (committed.replayed) return replayed_receipt(committed);
         if (!committed.conflict_key.empty()) return std::nullopt;
         receipt.set_sequence(committed.sequence);
@@ -489,7 +493,7 @@ absl::StatusOr<v1::ListDueForReviewResponse> ConsentManager::ListDueForReview(
   for (size_t i = 0; i < names.elements.size() && static_cast<int>(i) < page_size; ++i) {
     record_keys.push_back(keys::Record(names.elements[i].str));
   }
-  ASSIGN_OR_RETURN(auto records, store_.ReadAll<v1::ConsentRecord>(record_keys));
+  ASSIGN_OR_RETURN(auto records, store::GetProtos<v1::ConsentRecord>(store_.raw(), record_keys));
   v1::ListDueForReviewResponse response;
   for (auto& r : records) *response.add_consents() = std::move(r);
   if (static_cast<int>(names.elements.size()) > page_size) {

@@ -36,6 +36,7 @@ class ConsentManager {
 
  private:
   ParticipantStore store_;
+  store::Committer committer_;
   Clock clock_;
 };
 

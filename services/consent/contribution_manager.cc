@@ -57,7 +57,7 @@ std::string PurposeInWords(v1::Purpose purpose) {
 }  // namespace
 
 ContributionManager::ContributionManager(store::Store& store, Clock clock)
-    : store_(store), clock_(std::move(clock)) {}
+    : store_(store), committer_(store, keys::kSequence), clock_(std::move(clock)) {}
 
 absl::StatusOr<v1::Contribution> ContributionManager::SubmitContribution(
     const v1::SubmitContributionRequest& request, const auth::Principal& caller) {
@@ -96,10 +96,10 @@ absl::StatusOr<v1::Contribution> ContributionManager::SubmitContribution(
           ? ""
           : IdempotencyKey(keys::kPrefix, caller.organization, request.request_id());
   const std::string fingerprint = RequestFingerprint("SubmitContribution", request);
-  ASSIGN_OR_RETURN(auto replay, store_.FindReplay(request_key, fingerprint));
-  if (replay.has_value()) return ParseStored<v1::Contribution>(replay->response);
+  ASSIGN_OR_RETURN(auto replay, committer_.FindReplay(request_key, fingerprint));
+  if (replay.has_value()) return store::ParseStored<v1::Contribution>(replay->response);
 
-  return RetryOnConflict<v1::Contribution>(
+  return store::RetryOnConflict<v1::Contribution>(
       [&]() -> absl::StatusOr<std::optional<v1::Contribution>> {
         ASSIGN_OR_RETURN(ParticipantState state, store_.ReadState(request.parent()));
         if (!Active(state.status, v1::PURPOSE_RESEARCH_USE)) {
@@ -134,8 +134,8 @@ absl::StatusOr<v1::Contribution> ContributionManager::SubmitContribution(
         if (!request.request_id().empty()) {
           write.Idempotent(request_key, fingerprint, contribution.SerializeAsString());
         }
-        ASSIGN_OR_RETURN(ParticipantStore::Committed committed, store_.Commit(write));
-        if (committed.replayed) return ParseStored<v1::Contribution>(committed.response);
+        ASSIGN_OR_RETURN(store::Committer::Committed committed, committer_.Commit(write));
+        if (committed.replayed) return store::ParseStored<v1::Contribution>(committed.response);
         if (!committed.conflict_key.empty()) return std::nullopt;
         return contribution;
       });
@@ -157,7 +157,8 @@ absl::StatusOr<v1::ListContributionsResponse> ContributionManager::ListContribut
     contribution_keys.push_back(
         keys::Contribution(absl::StrCat(request.parent(), "/contributions/", ids.elements[i].str)));
   }
-  ASSIGN_OR_RETURN(auto contributions, store_.ReadAll<v1::Contribution>(contribution_keys));
+  ASSIGN_OR_RETURN(auto contributions,
+                   store::GetProtos<v1::Contribution>(store_.raw(), contribution_keys));
   v1::ListContributionsResponse response;
   for (auto& c : contributions) *response.add_contributions() = std::move(c);
   if (static_cast<int>(ids.elements.size()) > page_size) {
@@ -178,13 +179,14 @@ absl::StatusOr<v1::Contribution> ContributionManager::ChangeContribution(
   const std::string request_key =
       request_id.empty() ? "" : IdempotencyKey(keys::kPrefix, caller.organization, request_id);
   const std::string fingerprint = RequestFingerprint(method, request);
-  ASSIGN_OR_RETURN(auto replay, store_.FindReplay(request_key, fingerprint));
-  if (replay.has_value()) return ParseStored<v1::Contribution>(replay->response);
-  return RetryOnConflict<v1::Contribution>(
+  ASSIGN_OR_RETURN(auto replay, committer_.FindReplay(request_key, fingerprint));
+  if (replay.has_value()) return store::ParseStored<v1::Contribution>(replay->response);
+  return store::RetryOnConflict<v1::Contribution>(
       [&]() -> absl::StatusOr<std::optional<v1::Contribution>> {
         ASSIGN_OR_RETURN(ParticipantState state, store_.ReadState(participant));
-        ASSIGN_OR_RETURN(v1::Contribution contribution,
-                         store_.ReadOne<v1::Contribution>(keys::Contribution(name), name));
+        ASSIGN_OR_RETURN(
+            v1::Contribution contribution,
+            store::GetProto<v1::Contribution>(store_.raw(), keys::Contribution(name), name));
         const std::string before = contribution.SerializeAsString();
         if (!etag.empty() && etag != contribution.etag()) return StaleEtag(name);
         RETURN_IF_ERROR(change(state.status, &contribution));
@@ -197,8 +199,8 @@ absl::StatusOr<v1::Contribution> ContributionManager::ChangeContribution(
         if (!request_id.empty()) {
           write.Idempotent(request_key, fingerprint, contribution.SerializeAsString());
         }
-        ASSIGN_OR_RETURN(ParticipantStore::Committed committed, store_.Commit(write));
-        if (committed.replayed) return ParseStored<v1::Contribution>(committed.response);
+        ASSIGN_OR_RETURN(store::Committer::Committed committed, committer_.Commit(write));
+        if (committed.replayed) return store::ParseStored<v1::Contribution>(committed.response);
         if (!committed.conflict_key.empty()) {
           // A concurrent change to the contribution itself defeats a caller-supplied etag.
           if (!etag.empty() && committed.conflict_key == keys::Contribution(name)) {
@@ -267,8 +269,9 @@ absl::StatusOr<v1::DataUseReport> ContributionManager::GetDataUseReport(
       receipt_keys.push_back(keys::Withdrawal(entry.subject()));
     }
   }
-  ASSIGN_OR_RETURN(auto records, store_.ReadAll<v1::ConsentRecord>(record_keys));
-  ASSIGN_OR_RETURN(auto receipts, store_.ReadAll<v1::WithdrawalReceipt>(receipt_keys));
+  ASSIGN_OR_RETURN(auto records, store::GetProtos<v1::ConsentRecord>(store_.raw(), record_keys));
+  ASSIGN_OR_RETURN(auto receipts,
+                   store::GetProtos<v1::WithdrawalReceipt>(store_.raw(), receipt_keys));
   v1::ListContributionsRequest list;
   list.set_parent(request.participant());
   list.set_page_size(1000);

@@ -32,6 +32,7 @@ class ContributionManager {
       const std::function<absl::Status(const v1::ConsentStatus&, v1::Contribution*)>& change);
 
   ParticipantStore store_;
+  store::Committer committer_;
   Clock clock_;
 };
 

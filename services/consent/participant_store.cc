@@ -41,27 +41,6 @@ std::string ContributionVersion(const std::string& participant) {
 
 }  // namespace keys
 
-absl::StatusOr<std::vector<std::optional<std::string>>> ParticipantStore::GetMany(
-    const std::vector<std::string>& keys) {
-  std::vector<std::optional<std::string>> out;
-  if (keys.empty()) return out;
-  std::vector<std::string> command = {"MGET"};
-  command.insert(command.end(), keys.begin(), keys.end());
-  auto reply = store_.Command(command);
-  if (!reply.ok()) return reply.status();
-  if (reply->type != store::Reply::Type::kArray || reply->elements.size() != keys.size()) {
-    return absl::InternalError("MGET: unexpected reply");
-  }
-  for (const auto& element : reply->elements) {
-    if (element.is_nil()) {
-      out.emplace_back(std::nullopt);
-    } else {
-      out.emplace_back(element.str);
-    }
-  }
-  return out;
-}
-
 absl::StatusOr<ParticipantState> ParticipantStore::ReadState(const std::string& participant) {
   auto replies = store_.Pipeline({{"GET", keys::Status(participant)},
                                   {"LINDEX", keys::History(participant), "-1"},
@@ -86,23 +65,19 @@ absl::StatusOr<ParticipantState> ParticipantStore::ReadState(const std::string& 
 
 absl::StatusOr<std::vector<v1::ConsentHistoryEntry>> ParticipantStore::ReadHistory(
     const std::string& participant, int64_t start, int64_t count) {
-  const int64_t stop = count < 0 ? -1 : start + count - 1;
-  auto reply = store_.Command(
-      {"LRANGE", keys::History(participant), absl::StrCat(start), absl::StrCat(stop)});
-  if (!reply.ok()) return reply.status();
+  auto items = store::ListSequenced<v1::ConsentHistoryEntry>(store_, keys::History(participant),
+                                                             start, count);
+  if (!items.ok()) return items.status();
   std::vector<v1::ConsentHistoryEntry> entries;
-  entries.reserve(reply->elements.size());
-  for (const auto& element : reply->elements) {
-    int64_t sequence = 0;
-    absl::string_view bytes;
+  entries.reserve(items->size());
+  for (auto& item : *items) {
     v1::ConsentHistoryEntry entry;
-    if (!store::SplitSequenced(element.str, &sequence, &bytes) ||
-        !entry.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-      // Keep an unparseable entry visible to verification rather than hiding it.
-      entry.Clear();
+    if (item.value.has_value()) {
+      entry = std::move(*item.value);
+    } else {
       entry.set_index(-1);
     }
-    entry.set_sequence(sequence);
+    entry.set_sequence(item.sequence);
     entries.push_back(std::move(entry));
   }
   return entries;
@@ -115,44 +90,6 @@ absl::StatusOr<int64_t> ParticipantStore::ReadSequence() {
   int64_t sequence = 0;
   if (!absl::SimpleAtoi(reply->str, &sequence)) return absl::DataLossError("corrupt sequence");
   return sequence;
-}
-
-absl::StatusOr<ParticipantStore::Committed> ParticipantStore::Commit(
-    const store::AtomicWrite& write) {
-  auto result = store::Commit(store_, keys::kSequence, write);
-  if (!result.ok()) return result.status();
-  Committed committed;
-  committed.sequence = result->sequence;
-  switch (result->outcome) {
-    case store::AtomicWriteResult::Outcome::kApplied:
-      return committed;
-    case store::AtomicWriteResult::Outcome::kReplayed:
-      committed.replayed = true;
-      committed.response = std::move(result->response);
-      return committed;
-    case store::AtomicWriteResult::Outcome::kMismatch:
-      return InvalidField("request_id", "was already used for a different request");
-    case store::AtomicWriteResult::Outcome::kConflict:
-      committed.conflict_key = std::move(result->conflict_key);
-      return committed;
-  }
-  return absl::InternalError("unknown commit outcome");
-}
-
-absl::StatusOr<std::optional<ParticipantStore::Committed>> ParticipantStore::FindReplay(
-    const std::string& key, const std::string& fingerprint) {
-  if (key.empty()) return std::nullopt;
-  auto reply = store_.Command({"HMGET", key, "fp", "resp", "seq"});
-  if (!reply.ok()) return reply.status();
-  if (reply->elements.size() != 3 || reply->elements[0].is_nil()) return std::nullopt;
-  if (reply->elements[0].str != fingerprint) {
-    return InvalidField("request_id", "was already used for a different request");
-  }
-  Committed committed;
-  committed.replayed = true;
-  committed.response = reply->elements[1].str;
-  if (!absl::SimpleAtoi(reply->elements[2].str, &committed.sequence)) committed.sequence = 0;
-  return committed;
 }
 
 }  // namespace bridging::consent
