@@ -1,13 +1,11 @@
 // consent service binary: wires flags, the consent Redis, the managers and the gRPC host.
-#include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "libs/auth/principal.h"
 #include "libs/common/log.h"
 #include "libs/server/flags.h"
+#include "libs/server/service_config.h"
 #include "libs/server/service_host.h"
 #include "libs/store/instrumented_store.h"
 #include "libs/store/redis_store.h"
@@ -23,55 +21,37 @@ ABSL_FLAG(int, redis_pool_size, 16, "Redis connections");
 ABSL_FLAG(std::string, principal_secret_file, "",
           "File holding the secret the gateway signs principals with (at least 32 bytes)");
 
-namespace {
-
-int Fail(const absl::Status& status) {
-  bridging::Log(bridging::LogLevel::kError, "startup_failed",
-                {{"reason", std::string(status.message())}});
-  return 1;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   using namespace bridging;
   server::BlockTerminationSignals();
   server::ParseFlagsWithEnv(argc, argv);
   SetLogService("consent");
 
-  auto secret = auth::LoadSecretFile(absl::GetFlag(FLAGS_principal_secret_file));
-  if (!secret.ok()) return Fail(secret.status());
-  auto redis = store::ParseRedisAddress(absl::GetFlag(FLAGS_redis_addr));
-  if (!redis.ok()) return Fail(redis.status());
-  redis->user = absl::GetFlag(FLAGS_redis_user);
-  if (!absl::GetFlag(FLAGS_redis_password_file).empty()) {
-    auto password = auth::LoadSecretFile(absl::GetFlag(FLAGS_redis_password_file));
-    if (!password.ok()) return Fail(password.status());
-    redis->password = *password;
-  }
-  redis->pool_size = absl::GetFlag(FLAGS_redis_pool_size);
+  server::CommonSettings settings;
+  settings.service_name = "consent";
+  settings.listen_host = absl::GetFlag(FLAGS_listen_host);
+  settings.port = absl::GetFlag(FLAGS_port);
+  settings.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  settings.redis_addr = absl::GetFlag(FLAGS_redis_addr);
+  settings.redis_user = absl::GetFlag(FLAGS_redis_user);
+  settings.redis_password_file = absl::GetFlag(FLAGS_redis_password_file);
+  settings.redis_pool_size = absl::GetFlag(FLAGS_redis_pool_size);
+  settings.principal_secret_file = absl::GetFlag(FLAGS_principal_secret_file);
+  auto config = server::LoadServiceConfig(settings);
+  if (!config.ok()) return server::StartupFailed(config.status());
 
-  server::ServiceHostOptions options;
-  options.service_name = "consent";
-  options.listen_address =
-      absl::StrCat(absl::GetFlag(FLAGS_listen_host), ":", absl::GetFlag(FLAGS_port));
-  if (absl::GetFlag(FLAGS_metrics_port) > 0) {
-    options.metrics_address =
-        absl::StrCat(absl::GetFlag(FLAGS_listen_host), ":", absl::GetFlag(FLAGS_metrics_port));
-  }
-  server::ServiceHost host(options);
-
-  store::InstrumentedStore store(store::RedisStore::Create(*redis), "consent", *host.registry());
-  const auth::PrincipalCodec codec(*secret);
+  server::ServiceHost host(config->host);
+  store::InstrumentedStore store(store::RedisStore::Create(config->redis), "consent",
+                                 *host.registry());
+  const auth::PrincipalCodec codec(config->principal_secret);
   consent::ConsentManager consent_manager(store, [] { return absl::Now(); });
   consent::ContributionManager contribution_manager(store, [] { return absl::Now(); });
   consent::ConsentServiceImpl consent_service(&consent_manager, &codec);
   consent::ContributionServiceImpl contribution_service(&contribution_manager, &codec);
-
   host.AddService(&consent_service);
   host.AddService(&contribution_service);
   host.AddReadinessCheck("redis", [&store] { return store.Ping(); });
-  if (absl::Status started = host.Start(); !started.ok()) return Fail(started);
+  if (absl::Status started = host.Start(); !started.ok()) return server::StartupFailed(started);
   host.RunUntilSignalled();
   return 0;
 }

@@ -1,0 +1,39 @@
+// Turns the settings every service shares (listen address, metrics port, its Redis, the
+// principal secret) into what it needs to start, reading secret files once at start-up.
+// The flags themselves stay in each main.cc.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "libs/server/service_host.h"
+#include "libs/store/redis_store.h"
+
+namespace bridging::server {
+
+struct CommonSettings {
+  std::string service_name;
+  std::string listen_host = "127.0.0.1";
+  int port = 0;
+  int metrics_port = 0;    // 0: no /metrics
+  std::string redis_addr;  // empty: the service has no Redis
+  std::string redis_user;
+  std::string redis_password_file;
+  int redis_pool_size = 16;
+  std::string principal_secret_file;
+};
+
+struct ServiceConfig {
+  ServiceHostOptions host;
+  store::RedisOptions redis;
+  std::string principal_secret;
+};
+
+// FAILED_PRECONDITION / INVALID_ARGUMENT naming the setting when a file is unreadable, a
+// secret too short or an address malformed.
+absl::StatusOr<ServiceConfig> LoadServiceConfig(const CommonSettings& settings);
+
+// Logs a startup_failed event and returns the process exit code (1).
+int StartupFailed(const absl::Status& status);
+
+}  // namespace bridging::server
