@@ -58,15 +58,17 @@ for entry in "${SUITE_SERVICES[@]}"; do
   start_service "$name" "$redis_port" "$port" "$metrics"
 done
 
-echo "loading demo data (waits until the consent service is SERVING)..."
-"$BUILD/scripts/demo/bridging-consent-demo" --target=127.0.0.1:7101 \
-  --secret_file="$STATE/secrets/principal.secret"
+echo "loading demo data (waits until every service is SERVING)..."
+"$BUILD/scripts/demo/bridging-demo" --consent_target=127.0.0.1:7101 \
+  --actions_target=127.0.0.1:7102 --secret_file="$STATE/secrets/principal.secret"
 
 cat <<MSG
 
 Bridging is running on loopback.
   consent service   grpc 127.0.0.1:7101   metrics http://127.0.0.1:9101/metrics
+  actions service   grpc 127.0.0.1:7102   metrics http://127.0.0.1:9102/metrics
   consent Redis     127.0.0.1:6401 (ACL user 'consent', AOF appendfsync always)
+  actions Redis     127.0.0.1:6402 (ACL user 'actions', AOF appendfsync everysec)
   logs              .state/logs/      secrets  .state/secrets/ (never commit)
 
 Services trust only a signed principal (the gateway will add it). To call one directly,
@@ -75,6 +77,6 @@ mint headers for a role and pass them to any gRPC client, e.g. grpcurl (reflecti
        --secret_file=.state/secrets/principal.secret)
   eval grpcurl -plaintext \$H -d "'{\"parent\":\"charities/sunflower\"}'" \\
        127.0.0.1:7101 bridging.consent.v1.ConsentService/ListParticipants
-Print the demo charity's consent table again:  $BUILD/scripts/demo/bridging-consent-demo
+Print the demo data again (loading is idempotent): $BUILD/scripts/demo/bridging-demo
 Stop everything:                               scripts/stop-local.sh
 MSG

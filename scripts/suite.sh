@@ -5,8 +5,11 @@ BUILD=${BUILD_DIR:-$ROOT/build}
 STATE=${BRIDGING_STATE_DIR:-$ROOT/.state}
 
 # name redis_port appendfsync grpc_port metrics_port
+# consent fsyncs every write (an acknowledged consent change is never lost); the others
+# fsync once a second.
 SUITE_SERVICES=(
   "consent 6401 always 7101 9101"
+  "actions 6402 everysec 7102 9102"
 )
 
 pid_alive() {  # pidfile -> 0 if its process runs

@@ -1,28 +1,18 @@
-// bridging-consent-demo: waits for the consent service, loads the demo charity's data
-// through the public gRPC API (idempotent: every write carries a fixed request_id), and
-// prints each participant's consent state.
+// The demo charity: a dozen participants with varied consents (two withdrawn, one with
+// erasure), contributions of each kind, loaded through the public consent API with fixed
+// request_ids so loading twice changes nothing.
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
-#include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "bridging/consent/v1/consent.grpc.pb.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "libs/auth/principal.h"
+#include "scripts/demo/demo.h"
 
-ABSL_FLAG(std::string, target, "127.0.0.1:7101", "The consent service");
-ABSL_FLAG(std::string, secret_file, ".state/secrets/principal.secret", "Principal secret");
-ABSL_FLAG(std::string, charity, "charities/sunflower", "The demo charity");
-ABSL_FLAG(int, wait_seconds, 30, "How long to wait for the service to be SERVING");
-
+namespace bridging::demo {
 namespace {
 
-using namespace bridging;
 using consent::v1::ConsentService;
 using consent::v1::ContributionService;
 
@@ -39,18 +29,24 @@ std::vector<DemoPerson> People() {
   using namespace consent::v1;
   const std::vector<Purpose> all = {PURPOSE_GROUP_PARTICIPATION, PURPOSE_RESEARCH_USE,
                                     PURPOSE_QUOTATION, PURPOSE_CONTACT};
-  const std::vector<Purpose> group_research = {PURPOSE_GROUP_PARTICIPATION,
-                                               PURPOSE_RESEARCH_USE};
+  const std::vector<Purpose> group_research = {PURPOSE_GROUP_PARTICIPATION, PURPOSE_RESEARCH_USE};
   return {
-      {"SF-001", "Robin", all,
+      {"SF-001",
+       "Robin",
+       all,
        {"Being offered a longer first appointment meant I could explain things at my own "
         "pace."}},
-      {"SF-002", "", group_research,
+      {"SF-002",
+       "",
+       group_research,
        {"Reception asked for proof of address again. I left before I was seen."}},
       {"SF-003", "Wren", all, {"The chaperone offer made the examination bearable."}},
       {"SF-004", "", {PURPOSE_GROUP_PARTICIPATION}, {}},
-      {"SF-005", "Sky", group_research,
-       {"A quiet room to wait in helped more than anything else."}, true},
+      {"SF-005",
+       "Sky",
+       group_research,
+       {"A quiet room to wait in helped more than anything else."},
+       true},
       {"SF-006", "", all, {"Staff used my chosen name without being asked twice."}},
       {"SF-007", "Fern", group_research, {"I was not rushed. That is rare."}, true, true},
       {"SF-008", "", {PURPOSE_GROUP_PARTICIPATION, PURPOSE_CONTACT}, {}},
@@ -61,9 +57,9 @@ std::vector<DemoPerson> People() {
   };
 }
 
-class Demo {
+class ConsentDemo {
  public:
-  Demo(std::shared_ptr<grpc::Channel> channel, std::string secret, std::string charity)
+  ConsentDemo(std::shared_ptr<grpc::Channel> channel, std::string secret, std::string charity)
       : consent_(ConsentService::NewStub(channel)),
         contributions_(ContributionService::NewStub(channel)),
         codec_(std::move(secret)),
@@ -84,7 +80,9 @@ class Demo {
 
   bool Load() {
     using namespace consent::v1;
+    int index = 0;
     for (const DemoPerson& person : People()) {
+      ++index;
       CreateParticipantRequest create;
       create.set_parent(charity_);
       create.mutable_participant()->set_charity_reference(person.reference);
@@ -111,9 +109,11 @@ class Demo {
       for (const std::string& text : person.notes) {
         SubmitContributionRequest submit;
         submit.set_parent(participant.name());
-        submit.mutable_contribution()->set_source_type(SOURCE_TYPE_REFLECTIVE_NOTE);
+        // Every source type and every principle appear across the group.
+        submit.mutable_contribution()->set_source_type(static_cast<SourceType>(1 + index % 4));
         submit.mutable_contribution()->set_text(text);
-        submit.mutable_contribution()->add_themes(common::v1::PRINCIPLE_SAFETY);
+        submit.mutable_contribution()->add_themes(
+            static_cast<common::v1::Principle>(1 + index % 6));
         submit.set_request_id(absl::StrCat("demo-note-", person.reference, "-", n++));
         Contribution out;
         if (!Check(contributions_->SubmitContribution(Context().get(), submit, &out),
@@ -156,16 +156,19 @@ class Demo {
         for (const auto& s : status.purposes()) {
           if (s.purpose() != purpose) continue;
           switch (s.state()) {
-            case CONSENT_STATE_GIVEN: return "given   ";
-            case CONSENT_STATE_WITHDRAWN: return "WITHDRAWN";
-            default: return "-       ";
+            case CONSENT_STATE_GIVEN:
+              return "given   ";
+            case CONSENT_STATE_WITHDRAWN:
+              return "WITHDRAWN";
+            default:
+              return "-       ";
           }
         }
         return "-       ";
       };
       std::cout << "  " << p.name() << "  " << p.charity_reference() << "  "
-                << state(PURPOSE_GROUP_PARTICIPATION) << " " << state(PURPOSE_RESEARCH_USE)
-                << " " << state(PURPOSE_QUOTATION) << " " << state(PURPOSE_CONTACT) << "\n";
+                << state(PURPOSE_GROUP_PARTICIPATION) << " " << state(PURPOSE_RESEARCH_USE) << " "
+                << state(PURPOSE_QUOTATION) << " " << state(PURPOSE_CONTACT) << "\n";
     }
     GetConsentWatermarkRequest watermark_request;
     ConsentWatermark watermark;
@@ -181,43 +184,13 @@ class Demo {
   std::string charity_;
 };
 
-bool WaitForServing(const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout) {
-  auto health = grpc::health::v1::Health::NewStub(channel);
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
-    grpc::health::v1::HealthCheckRequest request;
-    grpc::health::v1::HealthCheckResponse response;
-    if (health->Check(&context, request, &response).ok() &&
-        response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
-      return true;
-    }
-    absl::SleepFor(absl::Milliseconds(200));
-  }
-  return false;
-}
-
 }  // namespace
 
-int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
-  auto secret = auth::LoadSecretFile(absl::GetFlag(FLAGS_secret_file));
-  if (!secret.ok()) {
-    std::cerr << secret.status().message() << "\n";
-    return 2;
-  }
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
-  auto channel = grpc::CreateCustomChannel(absl::GetFlag(FLAGS_target),
-                                           grpc::InsecureChannelCredentials(), args);
-  if (!WaitForServing(channel, absl::Seconds(absl::GetFlag(FLAGS_wait_seconds)))) {
-    std::cerr << "consent service at " << absl::GetFlag(FLAGS_target)
-              << " is not SERVING; see .state/logs/consent.log\n";
-    return 1;
-  }
-  Demo demo(channel, *secret, absl::GetFlag(FLAGS_charity));
-  if (!demo.Load()) return 1;
+bool LoadConsentDemo(const std::shared_ptr<grpc::Channel>& channel, const std::string& secret) {
+  ConsentDemo demo(channel, secret, kCharity);
+  if (!demo.Load()) return false;
   demo.Print();
-  return 0;
+  return true;
 }
+
+}  // namespace bridging::demo
