@@ -1,11 +1,51 @@
 // Implements LoadServiceConfig.
 #include "libs/server/service_config.h"
 
+#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "libs/auth/principal.h"
 #include "libs/common/log.h"
 
+ABSL_FLAG(std::string, listen_host, "127.0.0.1", "Address to listen on");
+ABSL_FLAG(int, port, 0, "gRPC port");
+ABSL_FLAG(int, metrics_port, 0, "Prometheus /metrics port (0 disables)");
+ABSL_FLAG(std::string, redis_addr, "", "The service's own Redis, host:port");
+ABSL_FLAG(std::string, redis_user, "", "Redis ACL user (empty: default user)");
+ABSL_FLAG(std::string, redis_password_file, "", "File holding the Redis ACL password");
+ABSL_FLAG(int, redis_pool_size, 16, "Redis connections");
+ABSL_FLAG(std::string, principal_secret_file, "",
+          "File holding the secret the gateway signs principals with (at least 32 bytes)");
+
 namespace bridging::server {
+namespace {
+
+std::string& ServiceName() {
+  static auto* name = new std::string;
+  return *name;
+}
+
+}  // namespace
+
+void SetServiceDefaults(const ServiceDefaults& defaults) {
+  ServiceName() = defaults.service_name;
+  absl::SetFlag(&FLAGS_port, defaults.port);
+  absl::SetFlag(&FLAGS_metrics_port, defaults.metrics_port);
+  absl::SetFlag(&FLAGS_redis_addr, defaults.redis_addr);
+}
+
+CommonSettings CommonSettingsFromFlags() {
+  CommonSettings settings;
+  settings.service_name = ServiceName();
+  settings.listen_host = absl::GetFlag(FLAGS_listen_host);
+  settings.port = absl::GetFlag(FLAGS_port);
+  settings.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  settings.redis_addr = absl::GetFlag(FLAGS_redis_addr);
+  settings.redis_user = absl::GetFlag(FLAGS_redis_user);
+  settings.redis_password_file = absl::GetFlag(FLAGS_redis_password_file);
+  settings.redis_pool_size = absl::GetFlag(FLAGS_redis_pool_size);
+  settings.principal_secret_file = absl::GetFlag(FLAGS_principal_secret_file);
+  return settings;
+}
 
 absl::StatusOr<ServiceConfig> LoadServiceConfig(const CommonSettings& settings) {
   ServiceConfig config;

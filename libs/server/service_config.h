@@ -1,6 +1,7 @@
-// Turns the settings every service shares (listen address, metrics port, its Redis, the
-// principal secret) into what it needs to start, reading secret files once at start-up.
-// The flags themselves stay in each main.cc.
+// The settings every service shares (listen address, metrics port, its Redis, the principal
+// secret): declared once as flags (each overridable by BRIDGING_<FLAG>), and turned into
+// what a service needs to start, reading secret files once at start-up. A service's own
+// flags stay in its main.cc.
 #pragma once
 
 #include <string>
@@ -28,6 +29,19 @@ struct ServiceConfig {
   store::RedisOptions redis;
   std::string principal_secret;
 };
+
+// A service's defaults for the shared flags; call before ParseFlagsWithEnv so environment
+// and command line still override them.
+struct ServiceDefaults {
+  std::string service_name;
+  int port = 0;
+  int metrics_port = 0;
+  std::string redis_addr;  // empty: the service has no Redis
+};
+void SetServiceDefaults(const ServiceDefaults& defaults);
+
+// The shared flags as parsed.
+CommonSettings CommonSettingsFromFlags();
 
 // FAILED_PRECONDITION / INVALID_ARGUMENT naming the setting when a file is unreadable, a
 // secret too short or an address malformed.

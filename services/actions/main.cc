@@ -1,7 +1,4 @@
-// actions service binary: wires flags, the actions Redis, the plan manager and the gRPC host.
-#include <string>
-
-#include "absl/flags/flag.h"
+// actions service binary: wires the actions Redis, the plan manager and the gRPC host.
 #include "absl/time/clock.h"
 #include "libs/common/log.h"
 #include "libs/server/flags.h"
@@ -11,33 +8,13 @@
 #include "libs/store/redis_store.h"
 #include "services/actions/actions_service.h"
 
-ABSL_FLAG(std::string, listen_host, "127.0.0.1", "Address to listen on");
-ABSL_FLAG(int, port, 7102, "gRPC port");
-ABSL_FLAG(int, metrics_port, 9102, "Prometheus /metrics port (0 disables)");
-ABSL_FLAG(std::string, redis_addr, "127.0.0.1:6402", "The actions Redis, host:port");
-ABSL_FLAG(std::string, redis_user, "", "Redis ACL user (empty: default user)");
-ABSL_FLAG(std::string, redis_password_file, "", "File holding the Redis ACL password");
-ABSL_FLAG(int, redis_pool_size, 16, "Redis connections");
-ABSL_FLAG(std::string, principal_secret_file, "",
-          "File holding the secret the gateway signs principals with (at least 32 bytes)");
-
 int main(int argc, char** argv) {
   using namespace bridging;
   server::BlockTerminationSignals();
+  server::SetServiceDefaults({"actions", 7102, 9102, "127.0.0.1:6402"});
   server::ParseFlagsWithEnv(argc, argv);
   SetLogService("actions");
-
-  server::CommonSettings settings;
-  settings.service_name = "actions";
-  settings.listen_host = absl::GetFlag(FLAGS_listen_host);
-  settings.port = absl::GetFlag(FLAGS_port);
-  settings.metrics_port = absl::GetFlag(FLAGS_metrics_port);
-  settings.redis_addr = absl::GetFlag(FLAGS_redis_addr);
-  settings.redis_user = absl::GetFlag(FLAGS_redis_user);
-  settings.redis_password_file = absl::GetFlag(FLAGS_redis_password_file);
-  settings.redis_pool_size = absl::GetFlag(FLAGS_redis_pool_size);
-  settings.principal_secret_file = absl::GetFlag(FLAGS_principal_secret_file);
-  auto config = server::LoadServiceConfig(settings);
+  auto config = server::LoadServiceConfig(server::CommonSettingsFromFlags());
   if (!config.ok()) return server::StartupFailed(config.status());
 
   server::ServiceHost host(config->host);
