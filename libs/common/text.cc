@@ -9,10 +9,8 @@
 #include "libs/common/errors.h"
 
 namespace bridging {
-namespace {
 
-// Returns the number of code points, or -1 if `s` is not valid UTF-8.
-long CountUtf8(absl::string_view s) {
+long Utf8CodePoints(absl::string_view s) {
   long count = 0;
   size_t i = 0;
   while (i < s.size()) {
@@ -46,6 +44,8 @@ long CountUtf8(absl::string_view s) {
   }
   return count;
 }
+
+namespace {
 
 // Runs of digits where single spaces or dashes may separate digits ("943 476 5919").
 std::vector<std::string> DigitRuns(absl::string_view s) {
@@ -86,7 +86,7 @@ absl::Status CheckText(absl::string_view field, absl::string_view value, TextLim
   if (value.size() > limits.max_chars * 4) {
     return InvalidField(field, absl::StrCat("is longer than ", limits.max_chars, " characters"));
   }
-  const long chars = CountUtf8(value);
+  const long chars = Utf8CodePoints(value);
   if (chars < 0) return InvalidField(field, "is not valid UTF-8");
   if (static_cast<size_t>(chars) > limits.max_chars) {
     return InvalidField(field, absl::StrCat("is longer than ", limits.max_chars, " characters"));

@@ -15,6 +15,10 @@ struct TextLimits {
   bool allow_newlines = false;
 };
 
+// The number of code points in `s`, or -1 if it is not valid UTF-8 (overlong forms,
+// surrogates and values past U+10FFFF are invalid).
+long Utf8CodePoints(absl::string_view s);
+
 // INVALID_ARGUMENT naming `field` if `value` is not valid UTF-8, too long, empty when
 // required, or holds control characters.
 absl::Status CheckText(absl::string_view field, absl::string_view value, TextLimits limits);
