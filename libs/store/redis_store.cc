@@ -468,15 +468,7 @@ absl::StatusOr<Reply> RedisStore::Command(const std::vector<std::string>& args) 
     reply.reset(static_cast<redisReply*>(
         redisCommandArgv(lease.get(), argv.argc(), argv.ptrs.data(), argv.lens.data())));
   }
-  if (reply == nullptr) {
-    lease.MarkBroken();
-    return ConnectionError(lease.get(), address_, options_.command_timeout);
-  }
-  if (ServerWillClose(reply.get())) lease.MarkBroken();
-  Reply out;
-  absl::Status status = ConvertReply(reply.get(), address_, options_.user, &out);
-  if (!status.ok()) return status;
-  return out;
+  return TakeReply(lease, reply.release());
 }
 
 absl::StatusOr<std::vector<Reply>> RedisStore::Pipeline(
@@ -585,6 +577,11 @@ absl::StatusOr<Reply> RedisStore::RunScript(const Script& script,
     }
     reply = run();
   }
+  return TakeReply(lease, reply.release());
+}
+
+absl::StatusOr<Reply> RedisStore::TakeReply(Lease& lease, redisReply* raw) const {
+  ReplyPtr reply(raw);
   if (reply == nullptr) {
     lease.MarkBroken();
     return ConnectionError(lease.get(), address_, options_.command_timeout);

@@ -26,8 +26,10 @@
 #include "libs/store/script.h"
 #include "libs/store/store.h"
 
-// hiredis' connection type, kept out of this header so users of the store never see hiredis.
+// hiredis' connection and reply types, kept out of this header so users of the store never
+// see hiredis.
 struct redisContext;
+struct redisReply;
 
 namespace bridging::store {
 
@@ -94,6 +96,9 @@ class RedisStore final : public Store {
   void Release(ContextPtr connection, bool reusable) ABSL_LOCKS_EXCLUDED(mu_);
   // Opens, configures and authenticates one connection (outside the lock).
   absl::StatusOr<ContextPtr> Connect() const;
+  // Turns the reply to a command sent on `lease` into a Reply; a missing reply (I/O error)
+  // or a server about to close marks the connection broken. Takes ownership of `reply`.
+  absl::StatusOr<Reply> TakeReply(Lease& lease, redisReply* reply) const;
 
   const RedisOptions options_;
   const std::string address_;
