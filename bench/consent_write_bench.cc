@@ -11,22 +11,16 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
-#include <fstream>
-#include <functional>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,9 +39,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/bench_util.h"
 #include "bridging/consent/v1/consent.grpc.pb.h"
 #include "libs/auth/principal.h"
 #include "libs/common/grpc_status.h"
@@ -71,109 +65,15 @@ namespace {
 
 namespace v1 = consent::v1;
 
+constexpr char kProgram[] = "consent_write_bench";
 constexpr char kCharity[] = "charities/bench";
 constexpr int kValueBytes = 200;  // redis-benchmark -d
-constexpr absl::Duration kRpcDeadline = absl::Seconds(10);
 constexpr absl::Duration kBaselineTimeout = absl::Minutes(10);
 constexpr absl::Duration kWarmUp = absl::Seconds(1);
-constexpr size_t kMaxErrorsShown = 5;
-// Other processes keeping this many cores busy during a phase make its figure, and so the
-// ratio, unlike the other phases' (quiet runs here stay under 0.2).
-constexpr double kNoisyOthersCores = 0.25;
 
 // Exit codes: 1 = the benchmark failed or a call failed, 2 = redis-benchmark is missing.
 constexpr int kExitFailed = 1;
 constexpr int kExitNoRedisBenchmark = 2;
-
-// One row of the result table.
-struct Measurement {
-  std::string name;
-  int64_t calls = 0;     // successful calls
-  int64_t failures = 0;  // failed calls
-  double seconds = 0;
-  double ops_per_second = 0;
-  std::optional<double> p50_ms;
-  std::optional<double> p99_ms;
-  std::vector<std::string> errors;  // the first few failure messages
-  // CPU seconds spent during the phase (see AttributeCpu).
-  double redis_cpu = 0;    // redis-server
-  double client_cpu = 0;   // the calling threads, or redis-benchmark for the baseline
-  double service_cpu = 0;  // the rest of this process (gRPC server, service, gRPC threads)
-  double machine_cpu = 0;  // every process on the machine, ours included
-  // Redis's own time executing the phase's write command (INFO commandstats usec_per_call):
-  // SET, or EVALSHA for the atomic-write script (which includes the commands it runs).
-  std::string redis_command;
-  std::optional<double> redis_exec_us;
-};
-
-// Cumulative CPU seconds (user + system) at one instant.
-struct CpuSample {
-  double redis = 0;     // the redis-server process
-  double self = 0;      // this process, every thread
-  double children = 0;  // this process's reaped children (redis-benchmark, once it exited)
-  double machine = 0;   // all CPUs, from /proc/stat
-};
-
-double Seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; }
-
-// The whitespace-separated fields of the first line of `path`.
-std::vector<std::string> ReadFields(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return absl::StrSplit(line, ' ', absl::SkipEmpty());
-}
-
-CpuSample SampleCpu(pid_t redis_pid) {
-  const double tick = 1.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
-  CpuSample sample;
-  rusage usage = {};
-  if (getrusage(RUSAGE_SELF, &usage) == 0) {
-    sample.self = Seconds(usage.ru_utime) + Seconds(usage.ru_stime);
-  }
-  if (getrusage(RUSAGE_CHILDREN, &usage) == 0) {
-    sample.children = Seconds(usage.ru_utime) + Seconds(usage.ru_stime);
-  }
-  // /proc/<pid>/stat: utime and stime are fields 14 and 15 (redis-server's comm has no space).
-  std::vector<std::string> stat = ReadFields(absl::StrCat("/proc/", redis_pid, "/stat"));
-  int64_t utime = 0;
-  int64_t stime = 0;
-  if (stat.size() > 14 && absl::SimpleAtoi(stat[13], &utime) &&
-      absl::SimpleAtoi(stat[14], &stime)) {
-    sample.redis = static_cast<double>(utime + stime) * tick;
-  }
-  // /proc/stat: "cpu user nice system idle iowait irq softirq steal guest guest_nice"; busy
-  // is user..steal but idle and iowait (guest time is already inside user and nice).
-  std::vector<std::string> cpu = ReadFields("/proc/stat");
-  int64_t busy = 0;
-  for (size_t k = 1; k < cpu.size() && k <= 8; ++k) {
-    int64_t ticks = 0;
-    if (k != 4 && k != 5 && absl::SimpleAtoi(cpu[k], &ticks)) busy += ticks;
-  }
-  sample.machine = static_cast<double>(busy) * tick;
-  return sample;
-}
-
-// Splits the CPU spent between two samples over redis-server, the clients, the rest of this
-// process and the machine. m->client_cpu already holds what the calling threads measured
-// themselves (RunClosedLoop); for the baseline (`caller_is_child`) the client is
-// redis-benchmark.
-void AttributeCpu(const CpuSample& before, const CpuSample& after, bool caller_is_child,
-                  Measurement* m) {
-  m->redis_cpu = after.redis - before.redis;
-  m->machine_cpu = after.machine - before.machine;
-  if (caller_is_child) {
-    m->client_cpu = after.children - before.children;
-    m->service_cpu = 0;
-  } else {
-    m->service_cpu = std::max(0.0, after.self - before.self - m->client_cpu);
-  }
-}
-
-int Fail(const absl::Status& status) {
-  absl::FPrintF(stderr, "consent_write_bench: %s\n", status.ToString());
-  return kExitFailed;
-}
 
 // Finds `name` on PATH, falling back to /usr/bin; empty if it is not executable anywhere.
 std::string FindExecutable(absl::string_view name) {
@@ -188,87 +88,6 @@ std::string FindExecutable(absl::string_view name) {
     if (access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return "";
-}
-
-// The q-th quantile (0..1) of `sorted_nanos`, in milliseconds (nearest rank).
-double QuantileMs(const std::vector<int64_t>& sorted_nanos, double q) {
-  size_t rank = static_cast<size_t>(q * static_cast<double>(sorted_nanos.size()));
-  if (rank >= sorted_nanos.size()) rank = sorted_nanos.size() - 1;
-  return static_cast<double>(sorted_nanos[rank]) / 1e6;
-}
-
-// CPU seconds the calling thread has used.
-double ThreadCpuSeconds() {
-  timespec t = {};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
-}
-
-// Runs `op(client, iteration)` in a closed loop on `clients` threads for `duration` and
-// times each call. A call that starts before the deadline is allowed to finish; the phase
-// lasts until the last one has, and that whole span is what throughput is divided by.
-Measurement RunClosedLoop(std::string name, int clients, absl::Duration duration,
-                          const std::function<absl::Status(int, int64_t)>& op) {
-  struct PerThread {
-    std::vector<int64_t> nanos;
-    double cpu_seconds = 0;
-    int64_t failures = 0;
-    std::vector<std::string> errors;
-  };
-  std::vector<PerThread> results(clients);
-  absl::Notification go;
-  // Written before go.Notify() and read after WaitForNotification(), which orders the two.
-  std::chrono::steady_clock::time_point deadline;
-  std::vector<std::thread> threads;
-  threads.reserve(clients);
-  for (int i = 0; i < clients; ++i) {
-    threads.emplace_back([&, i] {
-      PerThread& mine = results[i];
-      mine.nanos.reserve(1 << 16);
-      go.WaitForNotification();
-      const double cpu_start = ThreadCpuSeconds();
-      for (int64_t iteration = 0;; ++iteration) {
-        const auto start = std::chrono::steady_clock::now();
-        if (start >= deadline) break;
-        const absl::Status status = op(i, iteration);
-        const auto end = std::chrono::steady_clock::now();
-        if (status.ok()) {
-          mine.nanos.push_back(
-              std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count());
-        } else {
-          ++mine.failures;
-          if (mine.errors.size() < kMaxErrorsShown) mine.errors.push_back(status.ToString());
-        }
-      }
-      mine.cpu_seconds = ThreadCpuSeconds() - cpu_start;
-    });
-  }
-  const auto start = std::chrono::steady_clock::now();
-  deadline = start + absl::ToChronoNanoseconds(duration);
-  go.Notify();
-  for (std::thread& t : threads) t.join();
-  const auto end = std::chrono::steady_clock::now();
-
-  Measurement m;
-  m.name = std::move(name);
-  m.seconds = std::chrono::duration<double>(end - start).count();
-  std::vector<int64_t> all;
-  for (PerThread& r : results) {
-    all.insert(all.end(), r.nanos.begin(), r.nanos.end());
-    m.failures += r.failures;
-    m.client_cpu += r.cpu_seconds;
-    for (std::string& e : r.errors) {
-      if (m.errors.size() < kMaxErrorsShown) m.errors.push_back(std::move(e));
-    }
-  }
-  m.calls = static_cast<int64_t>(all.size());
-  m.ops_per_second = m.seconds > 0 ? static_cast<double>(m.calls) / m.seconds : 0;
-  if (!all.empty()) {
-    std::sort(all.begin(), all.end());
-    m.p50_ms = QuantileMs(all, 0.50);
-    m.p99_ms = QuantileMs(all, 0.99);
-  }
-  return m;
 }
 
 // --- baseline: redis-benchmark ----------------------------------------------------------------
@@ -422,12 +241,7 @@ struct ConsentService {
 
 absl::StatusOr<std::unique_ptr<ConsentService>> StartConsentService(int redis_port, int pool_size) {
   auto s = std::make_unique<ConsentService>();
-  // As the consent binary configures its store (RedisOptions defaults for timeouts), so the
-  // service sees the connection pool it has in production.
-  store::RedisOptions options;
-  options.port = redis_port;
-  options.pool_size = pool_size;
-  s->store = store::RedisStore::Create(options);
+  s->store = ServiceStore(redis_port, pool_size);
   s->codec = std::make_unique<auth::PrincipalCodec>(std::string(48, 'k'));
   s->consent_manager =
       std::make_unique<consent::ConsentManager>(*s->store, [] { return absl::Now(); });
@@ -437,16 +251,10 @@ absl::StatusOr<std::unique_ptr<ConsentService>> StartConsentService(int redis_po
       std::make_unique<consent::ConsentServiceImpl>(s->consent_manager.get(), s->codec.get());
   s->contribution_service = std::make_unique<consent::ContributionServiceImpl>(
       s->contribution_manager.get(), s->codec.get());
-  server::ServiceHostOptions host_options;
-  host_options.service_name = "consent";
-  host_options.listen_address = "127.0.0.1:0";
-  host_options.shutdown_grace = absl::Seconds(2);
-  s->host = std::make_unique<server::ServiceHost>(host_options);
-  s->host->AddService(s->consent_service.get());
-  s->host->AddService(s->contribution_service.get());
-  store::RedisStore* store = s->store.get();
-  s->host->AddReadinessCheck("redis", [store] { return store->Ping(); });
-  if (absl::Status started = s->host->Start(); !started.ok()) return started;
+  absl::StatusOr<std::unique_ptr<server::ServiceHost>> host = StartHost(
+      "consent", {s->consent_service.get(), s->contribution_service.get()}, s->store.get());
+  if (!host.ok()) return host.status();
+  s->host = std::move(*host);
   return s;
 }
 
@@ -459,10 +267,7 @@ struct Client {
 };
 
 std::unique_ptr<grpc::ClientContext> CharityContext(const auth::PrincipalCodec& codec) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + kRpcDeadline));
-  codec.Attach({kCharity, common::v1::ROLE_CHARITY}, context.get());
-  return context;
+  return CallContext(codec, {kCharity, common::v1::ROLE_CHARITY});
 }
 
 absl::Status RecordConsent(const Client& client, const auth::PrincipalCodec& codec,
@@ -483,13 +288,7 @@ absl::StatusOr<std::vector<Client>> PrepareClients(int port, int count,
                                                    const auth::PrincipalCodec& codec) {
   std::vector<Client> clients(count);
   for (int i = 0; i < count; ++i) {
-    grpc::ChannelArguments args;
-    // Distinct arguments and a local subchannel pool: gRPC would otherwise share one
-    // connection between identical channels, and the clients would not be independent.
-    args.SetInt("bench_channel", i);
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    clients[i].channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
-                                                   grpc::InsecureChannelCredentials(), args);
+    clients[i].channel = OwnChannel(port, i);
     clients[i].stub = v1::ConsentService::NewStub(clients[i].channel);
 
     v1::CreateParticipantRequest create;
@@ -514,93 +313,24 @@ absl::StatusOr<std::vector<Client>> PrepareClients(int port, int count,
   return clients;
 }
 
-// --- checks and output --------------------------------------------------------------------
+// --- output -----------------------------------------------------------------------------------
 
-// Confirms the server really fsyncs every write (the point of the benchmark) and returns its
-// version.
-absl::StatusOr<std::string> CheckDurableRedis(store::RedisStore& store) {
-  for (const auto& [name, want] :
-       {std::pair<std::string, std::string>{"appendonly", "yes"}, {"appendfsync", "always"}}) {
-    absl::StatusOr<store::Reply> reply = store.Command({"CONFIG", "GET", name});
-    if (!reply.ok()) return reply.status();
-    if (reply->elements.size() != 2 || reply->elements[1].str != want) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("redis-server has ", name, " = ", reply->DebugString(), "; want ", want));
-    }
-  }
-  absl::StatusOr<store::Reply> info = store.Command({"INFO", "server"});
-  if (!info.ok()) return info.status();
-  for (absl::string_view line : absl::StrSplit(info->str, "\r\n")) {
-    if (absl::ConsumePrefix(&line, "redis_version:")) return std::string(line);
-  }
-  return std::string("unknown");
+const TextTable& ResultTable() {
+  static const TextTable* table = new TextTable({{"measure", 31, true},
+                                                 {"calls", 8},
+                                                 {"secs", 6},
+                                                 {"ops/s", 9},
+                                                 {"p50 ms", 7},
+                                                 {"p99 ms", 7},
+                                                 {"ratio vs redis-benchmark SET", 0, true, 2}});
+  return *table;
 }
-
-// Zeroes Redis's per-command statistics, so the next phase's are its own.
-absl::Status ResetCommandStats(store::RedisStore& store) {
-  absl::StatusOr<store::Reply> reply = store.Command({"CONFIG", "RESETSTAT"});
-  return reply.ok() ? absl::OkStatus() : reply.status();
-}
-
-// Records in `m` the usec_per_call of `command` from INFO commandstats
-// ("cmdstat_set:calls=3,usec=12,usec_per_call=4.00,...").
-absl::Status ReadCommandStats(store::RedisStore& store, const std::string& command,
-                              Measurement* m) {
-  absl::StatusOr<store::Reply> info = store.Command({"INFO", "commandstats"});
-  if (!info.ok()) return info.status();
-  m->redis_command = command;
-  const std::string prefix = absl::StrCat("cmdstat_", command, ":");
-  for (absl::string_view line : absl::StrSplit(info->str, "\r\n")) {
-    if (!absl::ConsumePrefix(&line, prefix)) continue;
-    for (absl::string_view field : absl::StrSplit(line, ',')) {
-      double value = 0;
-      if (absl::ConsumePrefix(&field, "usec_per_call=") && absl::SimpleAtod(field, &value)) {
-        m->redis_exec_us = value;
-      }
-    }
-  }
-  return absl::OkStatus();
-}
-
-std::string OrDash(const std::optional<double>& value, int decimals = 3) {
-  return value.has_value() ? absl::StrFormat("%.*f", decimals, *value) : "-";
-}
-
-constexpr char kRowFormat[] = "%-31s %8s %6s %9s %7s %7s  %s\n";
 
 void PrintRow(const Measurement& m, double baseline_ops) {
-  absl::PrintF(kRowFormat, m.name, absl::StrCat(m.calls), absl::StrFormat("%.2f", m.seconds),
-               absl::StrFormat("%.0f", m.ops_per_second), OrDash(m.p50_ms), OrDash(m.p99_ms),
-               absl::StrFormat("%.3f", baseline_ops > 0 ? m.ops_per_second / baseline_ops : 0.0));
-}
-
-// Cores that processes other than ours kept busy during m's phase.
-double OthersCores(const Measurement& m) {
-  const double ours = m.redis_cpu + m.client_cpu + m.service_cpu;
-  return std::max(0.0, m.machine_cpu - ours) / std::max(m.seconds, 1e-9);
-}
-
-constexpr char kCpuFormat[] = "%-31s %7s %20s %7s %8s %10s %13s\n";
-
-// Where the CPU went: microseconds of CPU per successful call, and the cores that other
-// processes on the machine kept busy meanwhile (the noise this run competed with).
-void PrintCpuRow(const Measurement& m) {
-  const double calls = static_cast<double>(std::max<int64_t>(m.calls, 1));
-  absl::PrintF(kCpuFormat, m.name, absl::StrFormat("%.1f", m.redis_cpu * 1e6 / calls),
-               absl::StrCat(OrDash(m.redis_exec_us, 1), " (", m.redis_command, ")"),
-               absl::StrFormat("%.1f", m.client_cpu * 1e6 / calls),
-               absl::StrFormat("%.1f", m.service_cpu * 1e6 / calls),
-               absl::StrFormat("%.2f", m.machine_cpu / std::max(m.seconds, 1e-9)),
-               absl::StrFormat("%.2f", OthersCores(m)));
-}
-
-// Prints a phase's failures; true if there were any.
-bool ReportFailures(const Measurement& m) {
-  if (m.failures == 0) return false;
-  absl::FPrintF(stderr, "%s: %d of %d calls failed; first errors:\n", m.name, m.failures,
-                m.failures + m.calls);
-  for (const std::string& e : m.errors) absl::FPrintF(stderr, "  %s\n", e);
-  return true;
+  ResultTable().PrintRow(
+      {m.name, absl::StrCat(m.calls), absl::StrFormat("%.2f", m.seconds),
+       absl::StrFormat("%.0f", m.ops_per_second), OrDash(m.p50_ms), OrDash(m.p99_ms),
+       absl::StrFormat("%.3f", baseline_ops > 0 ? m.ops_per_second / baseline_ops : 0.0)});
 }
 
 int Run() {
@@ -609,9 +339,9 @@ int Run() {
   const int baseline_requests = absl::GetFlag(FLAGS_baseline_requests);
   const int pool_size = absl::GetFlag(FLAGS_service_pool_size);
   if (seconds < 1 || clients < 1 || baseline_requests < clients || pool_size < 1) {
-    return Fail(absl::InvalidArgumentError(
-        "want --seconds >= 1, --clients >= 1, --baseline_requests >= --clients and "
-        "--service_pool_size >= 1"));
+    return Fail(kProgram, absl::InvalidArgumentError(
+                              "want --seconds >= 1, --clients >= 1, --baseline_requests >= "
+                              "--clients and --service_pool_size >= 1"));
   }
   const absl::Duration duration = absl::Seconds(seconds);
 
@@ -632,7 +362,7 @@ int Run() {
   redis_options.extra_config = {{"auto-aof-rewrite-percentage", "0"}};
   absl::StatusOr<std::unique_ptr<testing::RedisServer>> redis =
       testing::RedisServer::Start(redis_options);
-  if (!redis.ok()) return Fail(redis.status());
+  if (!redis.ok()) return Fail(kProgram, redis.status());
   const int redis_port = (*redis)->port();
 
   // 50 threads issuing SET through our pool: our client overhead, without gRPC.
@@ -640,8 +370,10 @@ int Run() {
   store_options.port = redis_port;
   store_options.pool_size = clients;
   std::unique_ptr<store::RedisStore> direct = store::RedisStore::Create(store_options);
-  absl::StatusOr<std::string> redis_version = CheckDurableRedis(*direct);
-  if (!redis_version.ok()) return Fail(redis_version.status());
+  // The server must really fsync every write (the point of the benchmark).
+  absl::StatusOr<std::string> redis_version =
+      CheckRedisConfig(*direct, {{"appendonly", "yes"}, {"appendfsync", "always"}});
+  if (!redis_version.ok()) return Fail(kProgram, redis_version.status());
 
   absl::PrintF(
       "machine: nproc %d; redis-server %s at %s (appendonly yes, appendfsync always, "
@@ -656,13 +388,15 @@ int Run() {
 
   // 1. The baseline, first, while this process has no threads of its own yet.
   const pid_t redis_pid = (*redis)->pid();
-  if (absl::Status s = ResetCommandStats(*direct); !s.ok()) return Fail(s);
+  if (absl::Status s = ResetCommandStats(*direct); !s.ok()) return Fail(kProgram, s);
   CpuSample before = SampleCpu(redis_pid);
   absl::StatusOr<Measurement> baseline =
       RunRedisBenchmark(redis_benchmark, redis_port, clients, baseline_requests);
-  if (!baseline.ok()) return Fail(baseline.status());
+  if (!baseline.ok()) return Fail(kProgram, baseline.status());
   AttributeCpu(before, SampleCpu(redis_pid), /*caller_is_child=*/true, &*baseline);
-  if (absl::Status s = ReadCommandStats(*direct, "set", &*baseline); !s.ok()) return Fail(s);
+  if (absl::Status s = ReadCommandStats(*direct, "set", &*baseline); !s.ok()) {
+    return Fail(kProgram, s);
+  }
 
   // 2. SET through RedisStore. An untimed concurrent warm-up opens the pool's connections.
   const std::string value(kValueBytes, 'x');
@@ -676,21 +410,23 @@ int Run() {
   if (ReportFailures(RunClosedLoop("RedisStore SET warm-up", clients, kWarmUp, set))) {
     return kExitFailed;
   }
-  if (absl::Status s = ResetCommandStats(*direct); !s.ok()) return Fail(s);
+  if (absl::Status s = ResetCommandStats(*direct); !s.ok()) return Fail(kProgram, s);
   before = SampleCpu(redis_pid);
   Measurement store_set =
       RunClosedLoop(absl::StrCat("RedisStore SET (", clients, " threads)"), clients, duration, set);
   AttributeCpu(before, SampleCpu(redis_pid), /*caller_is_child=*/false, &store_set);
-  if (absl::Status s = ReadCommandStats(*direct, "set", &store_set); !s.ok()) return Fail(s);
+  if (absl::Status s = ReadCommandStats(*direct, "set", &store_set); !s.ok()) {
+    return Fail(kProgram, s);
+  }
 
   // 3. RecordConsent through the in-process consent service.
   absl::StatusOr<std::unique_ptr<ConsentService>> service =
       StartConsentService(redis_port, pool_size);
-  if (!service.ok()) return Fail(service.status());
+  if (!service.ok()) return Fail(kProgram, service.status());
   const auth::PrincipalCodec& codec = *(*service)->codec;
   absl::StatusOr<std::vector<Client>> grpc_clients =
       PrepareClients((*service)->host->port(), clients, codec);
-  if (!grpc_clients.ok()) return Fail(grpc_clients.status());
+  if (!grpc_clients.ok()) return Fail(kProgram, grpc_clients.status());
   auto record_consent = [&](int client, int64_t i) {
     return RecordConsent((*grpc_clients)[client], codec, i);
   };
@@ -698,39 +434,26 @@ int Run() {
   if (ReportFailures(RunClosedLoop("RecordConsent warm-up", clients, kWarmUp, record_consent))) {
     return kExitFailed;
   }
-  if (absl::Status s = ResetCommandStats(*direct); !s.ok()) return Fail(s);
+  if (absl::Status s = ResetCommandStats(*direct); !s.ok()) return Fail(kProgram, s);
   before = SampleCpu(redis_pid);
   Measurement record = RunClosedLoop("RecordConsent via gRPC", clients, duration, record_consent);
   AttributeCpu(before, SampleCpu(redis_pid), /*caller_is_child=*/false, &record);
-  if (absl::Status s = ReadCommandStats(*direct, "evalsha", &record); !s.ok()) return Fail(s);
+  if (absl::Status s = ReadCommandStats(*direct, "evalsha", &record); !s.ok()) {
+    return Fail(kProgram, s);
+  }
   grpc_clients->clear();
   service->reset();  // stops the host before Redis goes away
 
   const double base = baseline->ops_per_second;
   absl::PrintF("consent durable writes (RecordConsent via gRPC, %d clients, appendfsync always)\n",
                clients);
-  absl::PrintF(kRowFormat, "measure", "calls", "secs", "ops/s", "p50 ms", "p99 ms",
-               "ratio vs redis-benchmark SET");
+  ResultTable().PrintHeader();
   PrintRow(*baseline, base);
   PrintRow(store_set, base);
   PrintRow(record, base);
-  absl::PrintF(
-      "\nCPU per call, microseconds (client = redis-benchmark or the calling threads; service = "
-      "the rest of this process; in command = redis's time executing the write command, from "
-      "INFO commandstats)\n");
-  absl::PrintF(kCpuFormat, "measure", "redis", "of which in command", "client", "service",
-               "busy cores", "others' cores");
-  PrintCpuRow(*baseline);
-  PrintCpuRow(store_set);
-  PrintCpuRow(record);
-  for (const Measurement* m : {&*baseline, &store_set, &record}) {
-    if (OthersCores(*m) >= kNoisyOthersCores) {
-      absl::PrintF(
-          "NOISY: other processes kept %.2f cores busy during \"%s\"; run again before "
-          "comparing this ratio\n",
-          OthersCores(*m), m->name);
-    }
-  }
+  absl::PrintF("\n");
+  PrintCpuTable({&*baseline, &store_set, &record});
+  PrintNoisyWarnings({&*baseline, &store_set, &record});
   absl::PrintF("RATIO consent_record_vs_redis_set=%.3f\n", record.ops_per_second / base);
 
   const bool store_failed = ReportFailures(store_set);
