@@ -57,6 +57,9 @@ std::vector<Binary> Binaries() {
   };
 }
 
+// Test names and failure messages show the binary's name, not its bytes.
+void PrintTo(const Binary& binary, std::ostream* os) { *os << binary.name; }
+
 auth::Principal OwnerFor(const Binary& binary) {
   return binary.name == "consent"
              ? auth::Principal{"charities/sunflower", common::v1::ROLE_CHARITY}

@@ -73,6 +73,9 @@ absl::StatusOr<std::string> ReflectionListServices(const std::shared_ptr<grpc::C
   if (ok) call->Write(request, reinterpret_cast<void*>(2)), ok = step(reinterpret_cast<void*>(2));
   if (ok) call->WritesDone(reinterpret_cast<void*>(3)), ok = step(reinterpret_cast<void*>(3));
   if (ok) call->Read(&response, reinterpret_cast<void*>(4)), ok = step(reinterpret_cast<void*>(4));
+  // The server keeps the reflection stream open for further questions; once the listing is
+  // read, cancel instead of waiting for the deadline.
+  context.TryCancel();
   grpc::Status status;
   call->Finish(&status, reinterpret_cast<void*>(5));
   step(reinterpret_cast<void*>(5));
