@@ -15,6 +15,9 @@ new_secret() { [ -s "$1" ] || (umask 077 && head -c 48 /dev/urandom | base64 -w0
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 new_secret "$STATE/secrets/principal.secret"
 new_secret "$STATE/secrets/redis-ops.password"
+# The anonymizer's pseudonym key ring: "version:base64key" lines; add k2 to rotate.
+[ -s "$STATE/secrets/pseudonym.keys" ] ||
+  (umask 077 && echo "k1:$(head -c 32 /dev/urandom | base64 -w0)" >"$STATE/secrets/pseudonym.keys")
 
 start_redis() {  # name port appendfsync
   local name=$1 port=$2 fsync=$3 dir="$STATE/redis/$1"
@@ -43,10 +46,14 @@ start_service() {  # name redis_port grpc_port metrics_port
   local name=$1 redis_port=$2 port=$3 metrics=$4
   local pidfile="$STATE/run/$name.pid"
   if pid_alive "$pidfile"; then echo "$name already running on $port"; return; fi
-  BRIDGING_PORT=$port BRIDGING_METRICS_PORT=$metrics \
-    BRIDGING_REDIS_ADDR=127.0.0.1:$redis_port BRIDGING_REDIS_USER=$name \
-    BRIDGING_REDIS_PASSWORD_FILE="$STATE/secrets/redis-$name.password" \
+  local redis_env=()
+  if [ "$redis_port" != "-" ]; then
+    redis_env=(BRIDGING_REDIS_ADDR="127.0.0.1:$redis_port" BRIDGING_REDIS_USER="$name"
+      BRIDGING_REDIS_PASSWORD_FILE="$STATE/secrets/redis-$name.password")
+  fi
+  env "${redis_env[@]}" BRIDGING_PORT="$port" BRIDGING_METRICS_PORT="$metrics" \
     BRIDGING_PRINCIPAL_SECRET_FILE="$STATE/secrets/principal.secret" \
+    BRIDGING_PSEUDONYM_KEY_FILE="$STATE/secrets/pseudonym.keys" \
     nohup "$BUILD/services/$name/$name" >>"$STATE/logs/$name.log" 2>&1 &
   echo $! >"$pidfile"
   echo "$name starting on 127.0.0.1:$port (metrics :$metrics, log .state/logs/$name.log)"
@@ -54,7 +61,7 @@ start_service() {  # name redis_port grpc_port metrics_port
 
 for entry in "${SUITE_SERVICES[@]}"; do
   read -r name redis_port fsync port metrics <<<"$entry"
-  start_redis "$name" "$redis_port" "$fsync"
+  [ "$redis_port" = "-" ] || start_redis "$name" "$redis_port" "$fsync"
   start_service "$name" "$redis_port" "$port" "$metrics"
 done
 
@@ -67,6 +74,7 @@ cat <<MSG
 Bridging is running on loopback.
   consent service   grpc 127.0.0.1:7101   metrics http://127.0.0.1:9101/metrics
   actions service   grpc 127.0.0.1:7102   metrics http://127.0.0.1:9102/metrics
+  anonymizer        grpc 127.0.0.1:7103   metrics http://127.0.0.1:9103/metrics (stateless)
   consent Redis     127.0.0.1:6401 (ACL user 'consent', AOF appendfsync always)
   actions Redis     127.0.0.1:6402 (ACL user 'actions', AOF appendfsync everysec)
   logs              .state/logs/      secrets  .state/secrets/ (never commit)

@@ -23,6 +23,7 @@ for entry in "${SUITE_SERVICES[@]}"; do
 done
 for entry in "${SUITE_SERVICES[@]}"; do
   read -r name redis_port _ <<<"$entry"
+  [ "$redis_port" = "-" ] && continue
   if pid_alive "$STATE/run/redis-$name.pid"; then
     redis-cli -p "$redis_port" --user ops --pass "$(cat "$STATE/secrets/redis-ops.password")" \
       --no-auth-warning shutdown >/dev/null 2>&1 || true

@@ -4,12 +4,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build}
 STATE=${BRIDGING_STATE_DIR:-$ROOT/.state}
 
-# name redis_port appendfsync grpc_port metrics_port
+# name redis_port appendfsync grpc_port metrics_port ("-": the service keeps no data)
 # consent fsyncs every write (an acknowledged consent change is never lost); the others
 # fsync once a second.
 SUITE_SERVICES=(
   "consent 6401 always 7101 9101"
   "actions 6402 everysec 7102 9102"
+  "anonymizer - - 7103 9103"
 )
 
 pid_alive() {  # pidfile -> 0 if its process runs
