@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "libs/store/redis_store.h"
 #include "libs/testing/redis_server.h"
+#include "libs/testing/test_store.h"
 
 namespace bridging::privacy {
 namespace {
@@ -20,12 +21,7 @@ class RedisBudgetLedgerTest : public ::testing::Test {
     auto redis = testing::RedisServer::Start();
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = std::move(*redis);
-    store::RedisOptions options;
-    options.port = redis_->port();
-    options.command_timeout = absl::Seconds(1);
-    options.initial_backoff = absl::Milliseconds(10);
-    options.max_backoff = absl::Milliseconds(100);
-    store_ = store::RedisStore::Create(options);
+    store_ = testing::ConnectTestStore(*redis_);
   }
 
   std::unique_ptr<testing::RedisServer> redis_;

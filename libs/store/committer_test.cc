@@ -6,6 +6,7 @@
 #include "libs/store/proto_reads.h"
 #include "libs/store/redis_store.h"
 #include "libs/testing/redis_server.h"
+#include "libs/testing/test_store.h"
 
 namespace bridging::store {
 namespace {
@@ -16,9 +17,7 @@ class CommitterTest : public ::testing::Test {
     auto redis = testing::RedisServer::Start();
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = std::move(*redis);
-    RedisOptions options;
-    options.port = redis_->port();
-    store_ = RedisStore::Create(options);
+    store_ = testing::ConnectTestStore(*redis_);
   }
   std::string Get(const std::string& key) {
     auto reply = store_->Command({"GET", key});

@@ -14,6 +14,7 @@
 #include "libs/store/redis_store.h"
 #include "libs/testing/probes.h"
 #include "libs/testing/redis_server.h"
+#include "libs/testing/test_store.h"
 #include "services/actions/action_store.h"
 
 namespace bridging::actions {
@@ -31,10 +32,7 @@ class ActionsServiceTest : public ::testing::Test {
     auto redis = testing::RedisServer::Start();
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = std::move(*redis);
-    store::RedisOptions options;
-    options.port = redis_->port();
-    options.command_timeout = absl::Seconds(1);
-    store_ = store::RedisStore::Create(options);
+    store_ = testing::ConnectTestStore(*redis_);
     codec_ = std::make_unique<auth::PrincipalCodec>(std::string(48, 'k'));
     manager_ = std::make_unique<PlanManager>(*store_, [this] { return Now(); });
     service_ = std::make_unique<ActionPlanServiceImpl>(manager_.get(), codec_.get());

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "libs/testing/probes.h"
+#include "libs/testing/test_store.h"
 
 namespace bridging::consent {
 
@@ -11,12 +12,7 @@ void ConsentFixture::SetUp() {
   auto redis = testing::RedisServer::Start();
   ASSERT_TRUE(redis.ok()) << redis.status();
   redis_ = std::move(*redis);
-  store::RedisOptions options;
-  options.port = redis_->port();
-  options.command_timeout = absl::Seconds(1);
-  options.initial_backoff = absl::Milliseconds(10);
-  options.max_backoff = absl::Milliseconds(200);
-  store_ = store::RedisStore::Create(options);
+  store_ = testing::ConnectTestStore(*redis_);
   codec_ = std::make_unique<auth::PrincipalCodec>(std::string(48, 'k'));
   consent_manager_ = std::make_unique<ConsentManager>(*store_, [] { return absl::Now(); });
   contribution_manager_ =
