@@ -6,13 +6,8 @@
 //   2. SET through bridging::store::RedisStore from N threads (our hiredis pool, no gRPC),
 //   3. RecordConsent through the in-process consent service, one channel per client.
 // Machines running this are noisy, so the ratios matter, not the absolute numbers.
-#include <fcntl.h>
 #include <grpcpp/grpcpp.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,6 +42,7 @@
 #include "libs/common/grpc_status.h"
 #include "libs/server/service_host.h"
 #include "libs/store/redis_store.h"
+#include "libs/testing/child_process.h"
 #include "libs/testing/redis_server.h"
 #include "services/consent/consent_manager.h"
 #include "services/consent/consent_service.h"
@@ -75,98 +71,7 @@ constexpr absl::Duration kWarmUp = absl::Seconds(1);
 constexpr int kExitFailed = 1;
 constexpr int kExitNoRedisBenchmark = 2;
 
-// Finds `name` on PATH, falling back to /usr/bin; empty if it is not executable anywhere.
-std::string FindExecutable(absl::string_view name) {
-  std::vector<std::string> candidates;
-  if (const char* path = std::getenv("PATH"); path != nullptr) {
-    for (absl::string_view dir : absl::StrSplit(path, ':', absl::SkipEmpty())) {
-      candidates.push_back(absl::StrCat(dir, "/", name));
-    }
-  }
-  candidates.push_back(absl::StrCat("/usr/bin/", name));
-  for (const std::string& candidate : candidates) {
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
 // --- baseline: redis-benchmark ----------------------------------------------------------------
-
-// Runs `argv` (argv[0] is a path; no shell) and returns its stdout and stderr, merged. Fails
-// on a non-zero exit or if it runs longer than `timeout` (the child is then killed).
-absl::StatusOr<std::string> RunAndCapture(const std::vector<std::string>& args,
-                                          absl::Duration timeout) {
-  // Everything the child needs is prepared before fork: after fork in a multi-threaded
-  // process only async-signal-safe calls are allowed.
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
-    return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
-  }
-  const int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    if (devnull >= 0) close(devnull);
-    return absl::InternalError(absl::StrCat("fork: ", std::strerror(errno)));
-  }
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the benchmark
-    if (getppid() != parent) _exit(127);
-    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
-    dup2(pipe_fds[1], STDOUT_FILENO);
-    dup2(pipe_fds[1], STDERR_FILENO);
-    // Do not leak our Redis connections into the child (dup2 clears CLOEXEC on 0-2 only).
-#ifdef SYS_close_range
-    if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0)
-#endif
-    {
-      for (int fd = 3; fd < 1024; ++fd) close(fd);
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  close(pipe_fds[1]);
-  if (devnull >= 0) close(devnull);
-
-  std::string output;
-  const absl::Time deadline = absl::Now() + timeout;
-  bool timed_out = false;
-  char buffer[4096];
-  while (true) {
-    const absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) {
-      timed_out = true;
-      break;
-    }
-    pollfd p = {pipe_fds[0], POLLIN, 0};
-    const int ready =
-        poll(&p, 1, static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(left) + 1, 1000)));
-    if (ready < 0 && errno != EINTR) break;
-    if (ready <= 0) continue;
-    const ssize_t n = read(pipe_fds[0], buffer, sizeof(buffer));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // EOF: the child closed its end (it has exited)
-    output.append(buffer, static_cast<size_t>(n));
-  }
-  close(pipe_fds[0]);
-  if (timed_out) kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (timed_out) {
-    return absl::DeadlineExceededError(absl::StrCat(args[0], " did not finish within ",
-                                                    absl::FormatDuration(timeout), ": ", output));
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return absl::InternalError(absl::StrCat(args[0], " failed (status ", status, "): ", output));
-  }
-  return output;
-}
 
 struct RedisBenchmarkResult {
   double requests_per_second = 0;
@@ -207,7 +112,7 @@ absl::StatusOr<Measurement> RunRedisBenchmark(const std::string& binary, int por
       "-n", absl::StrCat(requests), "-t", "set", "-d", absl::StrCat(kValueBytes), "-q"};
   // clang-format on
   const absl::Time start = absl::Now();
-  absl::StatusOr<std::string> output = RunAndCapture(argv, kBaselineTimeout);
+  absl::StatusOr<std::string> output = testing::RunAndCapture(argv, kBaselineTimeout);
   const absl::Duration took = absl::Now() - start;
   if (!output.ok()) return output.status();
   absl::StatusOr<RedisBenchmarkResult> parsed = ParseRedisBenchmark(*output);
@@ -345,7 +250,7 @@ int Run() {
   }
   const absl::Duration duration = absl::Seconds(seconds);
 
-  const std::string redis_benchmark = FindExecutable("redis-benchmark");
+  const std::string redis_benchmark = testing::FindProgram("redis-benchmark");
   if (redis_benchmark.empty()) {
     absl::FPrintF(stderr,
                   "consent_write_bench: redis-benchmark not found on PATH or in /usr/bin; it is "

@@ -1,14 +1,11 @@
-// Starts, stops and restarts a redis-server child process for tests (fork/exec, no shell).
+// Starts, stops and restarts a redis-server child process for tests (via ChildProcess).
 #include "libs/testing/redis_server.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -32,7 +29,7 @@ namespace {
 
 constexpr absl::Duration kStartTimeout = absl::Seconds(10);
 constexpr absl::Duration kPollInterval = absl::Milliseconds(10);
-constexpr int kStopTimeoutMs = 10000;
+constexpr absl::Duration kStopTimeout = absl::Seconds(10);
 constexpr int kStartAttempts = 4;
 
 std::string ErrnoText(absl::string_view what) {
@@ -40,17 +37,6 @@ std::string ErrnoText(absl::string_view what) {
 }
 
 // Finds redis-server on PATH, falling back to the Debian location.
-std::string FindRedisServer() {
-  const char* path = std::getenv("PATH");
-  if (path != nullptr) {
-    for (absl::string_view entry : absl::StrSplit(path, ':', absl::SkipEmpty())) {
-      std::string candidate = absl::StrCat(entry, "/redis-server");
-      if (access(candidate.c_str(), X_OK) == 0) return candidate;
-    }
-  }
-  return "/usr/bin/redis-server";
-}
-
 // redis.conf strings are double-quoted with backslash escapes.
 std::string Quote(absl::string_view s) {
   std::string out = "\"";
@@ -156,15 +142,11 @@ absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(RedisServerOptio
 
 RedisServer::~RedisServer() {
   if (running()) {
-    kill(pid_, SIGTERM);
-    if (paused_) kill(pid_, SIGCONT);
-    if (!WaitForExit(kStopTimeoutMs)) {
-      kill(pid_, SIGKILL);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-      pid_ = -1;
-    }
+    (void)process_->Signal(SIGTERM);
+    if (paused_) (void)process_->Signal(SIGCONT);
+    WaitForExit(kStopTimeout);  // if not, ChildProcess's destructor SIGKILLs it
   }
+  process_.reset();
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);  // best effort: nothing useful to do on failure
 }
@@ -194,68 +176,23 @@ absl::Status RedisServer::WriteConfig() const {
 }
 
 absl::Status RedisServer::Launch() {
-  // Everything the child needs is prepared before fork: after fork in a multi-threaded
-  // process only async-signal-safe calls are allowed.
-  const std::string binary = FindRedisServer();
-  const std::string conf = absl::StrCat(dir_, "/redis.conf");
-  const std::string out_path = absl::StrCat(dir_, "/stdout.log");
-  std::vector<char*> argv = {const_cast<char*>(binary.c_str()), const_cast<char*>(conf.c_str()),
-                             nullptr};
-  int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (devnull < 0 || out < 0) {
-    if (devnull >= 0) close(devnull);
-    if (out >= 0) close(out);
-    return absl::InternalError(ErrnoText(absl::StrCat("opening ", out_path)));
-  }
-  const pid_t parent = getpid();
-
-  pid_t pid = fork();
-  if (pid < 0) {
-    close(devnull);
-    close(out);
-    return absl::InternalError(ErrnoText("fork"));
-  }
-  if (pid == 0) {
-    // Child. Die with the test process, even if it crashes.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
-    // The test may block signals (e.g. SIGTERM for a shutdown thread); Redis must see them.
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    dup2(devnull, STDIN_FILENO);
-    dup2(out, STDOUT_FILENO);
-    dup2(out, STDERR_FILENO);
-    // Do not leak the test's sockets and pipes into the server (dup2 clears CLOEXEC on 0-2).
-#ifdef SYS_close_range
-    if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0)
-#endif
-    {
-      for (int fd = 3; fd < 1024; ++fd) close(fd);
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  close(devnull);
-  close(out);
-  pid_ = pid;
+  const std::string binary = FindProgram("redis-server");
+  if (binary.empty()) return absl::FailedPreconditionError("redis-server is not installed");
+  absl::StatusOr<ChildProcess> child = ChildProcess::Start(
+      {binary, absl::StrCat(dir_, "/redis.conf")}, {}, absl::StrCat(dir_, "/stdout.log"));
+  if (!child.ok()) return child.status();
+  process_.emplace(*std::move(child));
   paused_ = false;
 
   const absl::Time deadline = absl::Now() + kStartTimeout;
   std::string last_error = "no answer";
   while (true) {
-    int status = 0;
-    pid_t done = waitpid(pid_, &status, WNOHANG);
-    if (done == pid_ || (done < 0 && errno == ECHILD)) {
-      pid_ = -1;
-      std::string how = WIFEXITED(status)     ? absl::StrCat("exit code ", WEXITSTATUS(status))
-                        : WIFSIGNALED(status) ? absl::StrCat("signal ", WTERMSIG(status))
-                                              : "unknown status";
-      return absl::UnavailableError(absl::StrCat(
-          binary, " on port ", port_, " exited during start-up (", how, "): ", LogTail()));
+    if (std::optional<int> code = process_->WaitForExit(absl::ZeroDuration())) {
+      return absl::UnavailableError(absl::StrCat(binary, " on port ", port_,
+                                                 " exited during start-up (exit code ", *code,
+                                                 "): ", LogTail()));
     }
-    Probe probe = ProbeServer(port_, pid_, &last_error);
+    Probe probe = ProbeServer(port_, process_->pid(), &last_error);
     if (probe == Probe::kReady) return absl::OkStatus();
     if (probe == Probe::kSomeoneElse) last_error = "another redis-server holds the port";
     if (absl::Now() >= deadline) break;
@@ -267,19 +204,11 @@ absl::Status RedisServer::Launch() {
                    absl::FormatDuration(kStartTimeout), " (", last_error, "): ", log));
 }
 
-bool RedisServer::WaitForExit(int timeout_ms) {
-  const absl::Time deadline = absl::Now() + absl::Milliseconds(timeout_ms);
-  while (true) {
-    int status = 0;
-    pid_t done = waitpid(pid_, &status, WNOHANG);
-    if (done == pid_ || (done < 0 && errno == ECHILD)) {
-      pid_ = -1;
-      paused_ = false;
-      return true;
-    }
-    if (absl::Now() >= deadline) return false;
-    absl::SleepFor(absl::Milliseconds(2));
-  }
+bool RedisServer::WaitForExit(absl::Duration timeout) {
+  if (!running()) return true;
+  if (!process_->WaitForExit(timeout).has_value()) return false;
+  paused_ = false;
+  return true;
 }
 
 std::string RedisServer::LogTail() const {
@@ -298,12 +227,13 @@ absl::Status RedisServer::Kill(int signal) {
     return absl::InvalidArgumentError(
         absl::StrCat("Kill(", signal, ") would not end the process; use Pause/Resume"));
   }
-  if (kill(pid_, signal) != 0) return absl::InternalError(ErrnoText("kill"));
+  const pid_t pid = process_->pid();
+  if (absl::Status sent = process_->Signal(signal); !sent.ok()) return sent;
   // A stopped process only acts on SIGKILL; let it run so it can handle the signal.
-  if (paused_) kill(pid_, SIGCONT);
-  if (!WaitForExit(kStopTimeoutMs)) {
+  if (paused_) (void)process_->Signal(SIGCONT);
+  if (!WaitForExit(kStopTimeout)) {
     return absl::DeadlineExceededError(
-        absl::StrCat("redis-server (pid ", pid_, ") still running after signal ", signal));
+        absl::StrCat("redis-server (pid ", pid, ") still running after signal ", signal));
   }
   return absl::OkStatus();
 }
@@ -318,14 +248,14 @@ absl::Status RedisServer::Restart() {
 
 absl::Status RedisServer::Pause() {
   if (!running()) return absl::FailedPreconditionError("redis-server is not running");
-  if (kill(pid_, SIGSTOP) != 0) return absl::InternalError(ErrnoText("kill(SIGSTOP)"));
+  if (absl::Status sent = process_->Signal(SIGSTOP); !sent.ok()) return sent;
   paused_ = true;
   return absl::OkStatus();
 }
 
 absl::Status RedisServer::Resume() {
   if (!running()) return absl::FailedPreconditionError("redis-server is not running");
-  if (kill(pid_, SIGCONT) != 0) return absl::InternalError(ErrnoText("kill(SIGCONT)"));
+  if (absl::Status sent = process_->Signal(SIGCONT); !sent.ok()) return sent;
   paused_ = false;
   return absl::OkStatus();
 }

@@ -15,12 +15,14 @@
 
 #include <csignal>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "libs/testing/child_process.h"
 
 namespace bridging::testing {
 
@@ -56,8 +58,8 @@ class RedisServer {
   // The temporary directory holding redis.conf, the log and the append-only files.
   const std::string& dir() const { return dir_; }
   // The child's pid, or -1 when it is not running.
-  pid_t pid() const { return pid_; }
-  bool running() const { return pid_ > 0; }
+  pid_t pid() const { return process_ ? process_->pid() : -1; }
+  bool running() const { return process_ && process_->running(); }
 
   // Sends `signal` (a signal that ends the process: SIGKILL, SIGTERM, ...) and reaps the
   // process. SIGKILL loses nothing the AOF has synced; SIGTERM lets Redis shut down cleanly.
@@ -78,17 +80,17 @@ class RedisServer {
 
   // Writes redis.conf for port_ and options_ into dir_.
   absl::Status WriteConfig() const;
-  // Forks and execs redis-server on dir_/redis.conf, then waits until it answers PING.
+  // Starts redis-server on dir_/redis.conf, then waits until it answers PING.
   absl::Status Launch();
-  // Polls waitpid until the child has exited or `timeout_ms` passes.
-  bool WaitForExit(int timeout_ms);
+  // True once the child has exited (within `timeout`).
+  bool WaitForExit(absl::Duration timeout);
   // The last lines of the server's log, for error messages.
   std::string LogTail() const;
 
   RedisServerOptions options_;
   std::string dir_;
   int port_;
-  pid_t pid_ = -1;
+  std::optional<ChildProcess> process_;
   bool paused_ = false;
 };
 
