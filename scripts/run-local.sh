@@ -67,7 +67,7 @@ done
 
 echo "loading demo data (waits until every service is SERVING)..."
 "$BUILD/scripts/demo/bridging-demo" --consent_target=127.0.0.1:7101 \
-  --actions_target=127.0.0.1:7102 --secret_file="$STATE/secrets/principal.secret"
+  --actions_target=127.0.0.1:7102 --analytics_target=127.0.0.1:7104 --secret_file="$STATE/secrets/principal.secret"
 
 cat <<MSG
 
@@ -75,8 +75,10 @@ Bridging is running on loopback.
   consent service   grpc 127.0.0.1:7101   metrics http://127.0.0.1:9101/metrics
   actions service   grpc 127.0.0.1:7102   metrics http://127.0.0.1:9102/metrics
   anonymizer        grpc 127.0.0.1:7103   metrics http://127.0.0.1:9103/metrics (stateless)
+  analytics         grpc 127.0.0.1:7104   metrics http://127.0.0.1:9104/metrics
   consent Redis     127.0.0.1:6401 (ACL user 'consent', AOF appendfsync always)
   actions Redis     127.0.0.1:6402 (ACL user 'actions', AOF appendfsync everysec)
+  analytics Redis   127.0.0.1:6404 (ACL user 'analytics', AOF appendfsync everysec)
   logs              .state/logs/      secrets  .state/secrets/ (never commit)
 
 Services trust only a signed principal (the gateway will add it). To call one directly,

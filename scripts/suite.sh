@@ -11,6 +11,7 @@ SUITE_SERVICES=(
   "consent 6401 always 7101 9101"
   "actions 6402 everysec 7102 9102"
   "anonymizer - - 7103 9103"
+  "analytics 6404 everysec 7104 9104"
 )
 
 pid_alive() {  # pidfile -> 0 if its process runs

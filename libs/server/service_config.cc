@@ -15,6 +15,11 @@ ABSL_FLAG(std::string, redis_password_file, "", "File holding the Redis ACL pass
 ABSL_FLAG(int, redis_pool_size, 16, "Redis connections");
 ABSL_FLAG(std::string, principal_secret_file, "",
           "File holding the secret the gateway signs principals with (at least 32 bytes)");
+ABSL_FLAG(std::string, anonymizer_addr, "127.0.0.1:7103",
+          "The anonymizer (host:port) outbox events are de-identified through");
+ABSL_FLAG(std::string, analytics_addr, "127.0.0.1:7104",
+          "The analytics service (host:port) the outbox is published to; empty disables "
+          "publishing");
 
 namespace bridging::server {
 namespace {
@@ -44,6 +49,8 @@ CommonSettings CommonSettingsFromFlags() {
   settings.redis_password_file = absl::GetFlag(FLAGS_redis_password_file);
   settings.redis_pool_size = absl::GetFlag(FLAGS_redis_pool_size);
   settings.principal_secret_file = absl::GetFlag(FLAGS_principal_secret_file);
+  settings.anonymizer_addr = absl::GetFlag(FLAGS_anonymizer_addr);
+  settings.analytics_addr = absl::GetFlag(FLAGS_analytics_addr);
   return settings;
 }
 
@@ -52,6 +59,12 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const CommonSettings& settings) 
   absl::StatusOr<std::string> secret = auth::LoadSecretFile(settings.principal_secret_file);
   if (!secret.ok()) return secret.status();
   config.principal_secret = *std::move(secret);
+  config.anonymizer_addr = settings.anonymizer_addr;
+  config.analytics_addr = settings.analytics_addr;
+  if (!config.analytics_addr.empty() && config.anonymizer_addr.empty()) {
+    return absl::InvalidArgumentError(
+        "anonymizer_addr is empty: publishing to analytics_addr needs the anonymizer");
+  }
 
   config.host.service_name = settings.service_name;
   config.host.listen_address = absl::StrCat(settings.listen_host, ":", settings.port);

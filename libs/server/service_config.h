@@ -1,7 +1,7 @@
 // The settings every service shares (listen address, metrics port, its Redis, the principal
-// secret): declared once as flags (each overridable by BRIDGING_<FLAG>), and turned into
-// what a service needs to start, reading secret files once at start-up. A service's own
-// flags stay in its main.cc.
+// secret, the anonymizer and analytics it publishes to): declared once as flags (each overridable
+// by BRIDGING_<FLAG>), and turned into what a service needs to start, reading secret files once at
+// start-up. A service's own flags stay in its main.cc.
 #pragma once
 
 #include <string>
@@ -22,12 +22,17 @@ struct CommonSettings {
   std::string redis_password_file;
   int redis_pool_size = 16;
   std::string principal_secret_file;
+  // The services an owning service publishes its outbox through (consent, actions).
+  std::string anonymizer_addr;
+  std::string analytics_addr;  // empty: the service does not publish to analytics
 };
 
 struct ServiceConfig {
   ServiceHostOptions host;
   store::RedisOptions redis;
   std::string principal_secret;
+  std::string anonymizer_addr;
+  std::string analytics_addr;  // empty: publishing disabled
 };
 
 // A service's defaults for the shared flags; call before ParseFlagsWithEnv so environment

@@ -1,5 +1,6 @@
 // bridging-demo: waits for each service to be SERVING, then loads the demo charity and
-// practices through the public APIs (idempotent) and prints what it loaded.
+// practices through the public APIs (idempotent), prints what it loaded, and shows what the
+// demo research team sees once analytics has caught up.
 #include <iostream>
 #include <string>
 
@@ -12,6 +13,7 @@
 
 ABSL_FLAG(std::string, consent_target, "127.0.0.1:7101", "The consent service");
 ABSL_FLAG(std::string, actions_target, "127.0.0.1:7102", "The actions service");
+ABSL_FLAG(std::string, analytics_target, "127.0.0.1:7104", "The analytics service");
 ABSL_FLAG(std::string, secret_file, ".state/secrets/principal.secret", "Principal secret");
 ABSL_FLAG(int, wait_seconds, 30, "How long to wait for each service to be SERVING");
 
@@ -50,10 +52,14 @@ int main(int argc, char** argv) {
   const absl::Duration wait = absl::Seconds(absl::GetFlag(FLAGS_wait_seconds));
   auto consent = ServingChannel(absl::GetFlag(FLAGS_consent_target), wait);
   auto actions = ServingChannel(absl::GetFlag(FLAGS_actions_target), wait);
-  if (consent == nullptr || actions == nullptr) return 1;
+  auto analytics = ServingChannel(absl::GetFlag(FLAGS_analytics_target), wait);
+  if (consent == nullptr || actions == nullptr || analytics == nullptr) return 1;
   std::cout << "\nThe charity (" << bridging::demo::kCharity << "):\n";
   if (!bridging::demo::LoadConsentDemo(consent, *secret)) return 1;
   std::cout << "\nThe practices:\n";
   if (!bridging::demo::LoadActionsDemo(actions, *secret)) return 1;
+  std::cout << "\nThe research team (" << bridging::demo::kResearchTeam
+            << "), through analytics:\n";
+  if (!bridging::demo::ShowAnalyticsDemo(analytics, *secret, wait)) return 1;
   return 0;
 }

@@ -26,6 +26,17 @@ std::string History(const std::string& action);
 std::string Shares(const std::string& charity);  // ZSET of plan names shared with it
 }  // namespace keys
 
+// Kinds of actions:outbox entries; the payload of each is named beside it. The analytics
+// translator (analytics_translator.h) reads them.
+namespace kinds {
+inline constexpr char kPlanCreated[] = "plan.created";           // Plan
+inline constexpr char kPlanShared[] = "plan.shared";             // Plan
+inline constexpr char kPlanUnshared[] = "plan.unshared";         // Plan
+inline constexpr char kActionCreated[] = "action.created";       // Action
+inline constexpr char kActionUpdated[] = "action.updated";       // Action
+inline constexpr char kActionNoteAdded[] = "action.note_added";  // Action
+}  // namespace kinds
+
 // "practices/p/plans/x" for an action or plan name (the first four segments).
 std::string PlanOf(const std::string& name);
 

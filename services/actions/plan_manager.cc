@@ -78,7 +78,7 @@ absl::StatusOr<v1::Plan> PlanManager::CreatePlan(const v1::CreatePlanRequest& re
   write.ExpectAbsent(keys::Plan(plan.name()))
       .Set(keys::Plan(plan.name()), plan.SerializeAsString())
       .ZAdd(keys::PracticePlans(request.parent()), 0, id)
-      .Outbox(keys::kOutbox, "plan.created", plan.name(), plan.SerializeAsString());
+      .Outbox(keys::kOutbox, kinds::kPlanCreated, plan.name(), plan.SerializeAsString());
   if (!request_key.empty()) write.Idempotent(request_key, fingerprint, plan.SerializeAsString());
   ASSIGN_OR_RETURN(store::Committer::Committed committed, committer_.Commit(write));
   if (committed.replayed) return store::ParseStored<v1::Plan>(committed.response);
@@ -188,7 +188,7 @@ absl::StatusOr<v1::Action> PlanManager::CreateAction(const v1::CreateActionReque
         .Set(keys::Action(action.name()), action.SerializeAsString())
         .ZAdd(keys::PlanActions(request.parent()), DueScore(action), id)
         .AppendWithSequence(keys::History(action.name()), entry.SerializeAsString())
-        .Outbox(keys::kOutbox, "action.created", action.name(), action.SerializeAsString());
+        .Outbox(keys::kOutbox, kinds::kActionCreated, action.name(), action.SerializeAsString());
     if (!request_key.empty())
       write.Idempotent(request_key, fingerprint, action.SerializeAsString());
     ASSIGN_OR_RETURN(store::Committer::Committed committed, committer_.Commit(write));
@@ -316,7 +316,7 @@ absl::StatusOr<v1::Action> PlanManager::UpdateAction(const v1::UpdateActionReque
   RETURN_IF_ERROR(ValidateRole("actor_role", request.actor_role(), false));
   return ChangeAction(
       request.action().name(), "action.name", request.etag(), request.request_id(), request,
-      "UpdateAction", caller, request.actor_role(), "action.updated",
+      "UpdateAction", caller, request.actor_role(), kinds::kActionUpdated,
       [&](const v1::Action& current, absl::CivilDay today) -> absl::StatusOr<ActionChange> {
         ASSIGN_OR_RETURN(AppliedUpdate update,
                          ApplyUpdate(current, request.action(), request.update_mask(), today));
@@ -339,7 +339,7 @@ absl::StatusOr<v1::Action> PlanManager::AddProgressNote(const v1::AddProgressNot
   RETURN_IF_ERROR(ValidateRole("author_role", request.author_role(), true));
   return ChangeAction(
       request.name(), "name", request.etag(), request.request_id(), request, "AddProgressNote",
-      caller, request.author_role(), "action.note_added",
+      caller, request.author_role(), kinds::kActionNoteAdded,
       [&](const v1::Action& current, absl::CivilDay) -> absl::StatusOr<ActionChange> {
         if (current.progress_notes_size() >= kMaxNotesPerAction) {
           return Precondition(request.name(),
@@ -433,7 +433,7 @@ absl::StatusOr<v1::Plan> PlanManager::ChangeShare(
     } else {
       write.ZRem(keys::Shares(charity), plan_name);
     }
-    write.Outbox(keys::kOutbox, share ? "plan.shared" : "plan.unshared", plan_name,
+    write.Outbox(keys::kOutbox, share ? kinds::kPlanShared : kinds::kPlanUnshared, plan_name,
                  plan.SerializeAsString());
     if (!request_key.empty()) write.Idempotent(request_key, fingerprint, plan.SerializeAsString());
     ASSIGN_OR_RETURN(store::Committer::Committed committed, committer_.Commit(write));

@@ -14,9 +14,12 @@ void ConsentFixture::SetUp() {
   redis_ = std::move(*redis);
   store_ = testing::ConnectTestStore(*redis_);
   codec_ = std::make_unique<auth::PrincipalCodec>(std::string(48, 'k'));
-  consent_manager_ = std::make_unique<ConsentManager>(*store_, [] { return absl::Now(); });
-  contribution_manager_ =
-      std::make_unique<ContributionManager>(*store_, [] { return absl::Now(); });
+  SetUpAnalytics();
+  if (HasFatalFailure()) return;
+  consent_manager_ = std::make_unique<ConsentManager>(
+      *store_, [] { return absl::Now(); }, propagation_);
+  contribution_manager_ = std::make_unique<ContributionManager>(
+      *store_, [] { return absl::Now(); }, analytics_usage_);
   consent_service_ = std::make_unique<ConsentServiceImpl>(consent_manager_.get(), codec_.get());
   contribution_service_ =
       std::make_unique<ContributionServiceImpl>(contribution_manager_.get(), codec_.get());

@@ -33,8 +33,14 @@ class ConsentFixture : public ::testing::Test {
   // Records consent for `purpose`; fails the test on error.
   v1::ConsentRecord Give(const std::string& participant, v1::Purpose purpose);
 
+  // Called once the store exists and before the managers are made: a test of the analytics
+  // link starts its peers here and sets propagation_ / analytics_usage_.
+  virtual void SetUpAnalytics() {}
+
   // Serve /metrics (its HTTP server takes ~2 s to stop, so only tests that read it do).
   bool serve_metrics_ = false;
+  WithdrawalPropagation* propagation_ = nullptr;
+  AnalyticsUsage* analytics_usage_ = nullptr;
   std::unique_ptr<testing::RedisServer> redis_;
   std::unique_ptr<store::RedisStore> store_;
   std::unique_ptr<auth::PrincipalCodec> codec_;

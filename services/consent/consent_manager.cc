@@ -71,8 +71,11 @@ const v1::PurposeStatus* FindPurpose(const v1::ConsentStatus& status, v1::Purpos
   return nullptr;
 }
 
-ConsentManager::ConsentManager(store::Store& store, Clock clock)
-    : store_(store), committer_(store, keys::kSequence), clock_(std::move(clock)) {}
+ConsentManager::ConsentManager(store::Store& store, Clock clock, WithdrawalPropagation* propagation)
+    : store_(store),
+      committer_(store, keys::kSequence),
+      clock_(std::move(clock)),
+      propagation_(propagation) {}
 
 absl::StatusOr<v1::Participant> ConsentManager::CreateParticipant(
     const v1::CreateParticipantRequest& request, const auth::Principal& caller) {
@@ -123,7 +126,8 @@ absl::StatusOr<v1::Participant> ConsentManager::CreateParticipant(
       .ZAdd(keys::ParticipantIndex(request.parent()), 0, id)
       .Set(keys::Status(participant.name()), status.SerializeAsString())
       .AppendWithSequence(keys::History(participant.name()), entry.SerializeAsString())
-      .Outbox(keys::kOutbox, "participant.created", participant.name(), entry.SerializeAsString());
+      .Outbox(keys::kOutbox, kinds::kParticipantCreated, participant.name(),
+              entry.SerializeAsString());
   if (!request.request_id().empty()) {
     write.Idempotent(request_key, fingerprint, participant.SerializeAsString());
   }
@@ -246,7 +250,7 @@ absl::StatusOr<v1::ConsentRecord> ConsentManager::RecordConsent(
             .Set(keys::Record(record.name()), record.SerializeAsString())
             .ZAdd(keys::Review(charity), static_cast<double>(DayNumber(review)), record.name())
             .AppendWithSequence(keys::History(request.participant()), entry.SerializeAsString())
-            .Outbox(keys::kOutbox, "consent.given", record.name(), entry.SerializeAsString());
+            .Outbox(keys::kOutbox, kinds::kConsentGiven, record.name(), entry.SerializeAsString());
         if (!request.request_id().empty()) {
           write.Idempotent(request_key, fingerprint, record.SerializeAsString());
         }
@@ -258,6 +262,17 @@ absl::StatusOr<v1::ConsentRecord> ConsentManager::RecordConsent(
 }
 
 absl::StatusOr<v1::WithdrawalReceipt> ConsentManager::WithdrawConsent(
+    const v1::WithdrawConsentRequest& request, const auth::Principal& caller) {
+  ASSIGN_OR_RETURN(v1::WithdrawalReceipt receipt, RecordWithdrawal(request, caller));
+  // The withdrawal is recorded and in the outbox whatever happens next: analytics being
+  // slow or down only leaves analytics_applied false (and analytics fails closed).
+  if (propagation_ != nullptr && receipt.sequence() > 0) {
+    receipt.set_analytics_applied(propagation_->AwaitApplied(receipt.sequence()));
+  }
+  return receipt;
+}
+
+absl::StatusOr<v1::WithdrawalReceipt> ConsentManager::RecordWithdrawal(
     const v1::WithdrawConsentRequest& request, const auth::Principal& caller) {
   RETURN_IF_ERROR(ParseName(request.participant(), kParticipantPattern, "participant").status());
   RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
@@ -375,7 +390,7 @@ absl::StatusOr<v1::WithdrawalReceipt> ConsentManager::WithdrawConsent(
         write.Set(keys::Status(request.participant()), status.SerializeAsString())
             .Set(keys::Withdrawal(receipt.name()), receipt.SerializeAsString())
             .AppendWithSequence(keys::History(request.participant()), entry.SerializeAsString())
-            .Outbox(keys::kOutbox, "consent.withdrawn", receipt.name(),
+            .Outbox(keys::kOutbox, kinds::kConsentWithdrawn, receipt.name(),
                     receipt.SerializeAsString());
         if (!request.request_id().empty()) {
           write.Idempotent(request_key, fingerprint, receipt.SerializeAsString());

@@ -6,13 +6,16 @@
 #include "absl/status/statusor.h"
 #include "bridging/consent/v1/consent.pb.h"
 #include "libs/auth/principal.h"
+#include "services/consent/analytics_link.h"
 #include "services/consent/participant_store.h"
 
 namespace bridging::consent {
 
 class ConsentManager {
  public:
-  ConsentManager(store::Store& store, Clock clock);
+  // `propagation` (optional, not owned) pushes each withdrawal to analytics before the
+  // receipt returns; without it receipts say analytics_applied = false.
+  ConsentManager(store::Store& store, Clock clock, WithdrawalPropagation* propagation = nullptr);
 
   absl::StatusOr<v1::Participant> CreateParticipant(const v1::CreateParticipantRequest& request,
                                                     const auth::Principal& caller);
@@ -21,6 +24,8 @@ class ConsentManager {
       const v1::ListParticipantsRequest& request);
   absl::StatusOr<v1::ConsentRecord> RecordConsent(const v1::RecordConsentRequest& request,
                                                   const auth::Principal& caller);
+  // Succeeds whenever the consent store is up; then waits (bounded) for analytics to apply
+  // the withdrawal and says in the receipt whether it has.
   absl::StatusOr<v1::WithdrawalReceipt> WithdrawConsent(const v1::WithdrawConsentRequest& request,
                                                         const auth::Principal& caller);
   absl::StatusOr<v1::ConsentStatus> GetConsentStatus(const v1::GetConsentStatusRequest& request);
@@ -35,9 +40,14 @@ class ConsentManager {
       const v1::GetConsentWatermarkRequest& request);
 
  private:
+  // The withdrawal itself: committed, or replayed for a retried request_id.
+  absl::StatusOr<v1::WithdrawalReceipt> RecordWithdrawal(const v1::WithdrawConsentRequest& request,
+                                                         const auth::Principal& caller);
+
   ParticipantStore store_;
   store::Committer committer_;
   Clock clock_;
+  WithdrawalPropagation* propagation_;
 };
 
 // The participant name pattern and its check, shared by both services.

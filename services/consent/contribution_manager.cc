@@ -1,6 +1,8 @@
 // Implements ContributionService domain logic over ParticipantStore.
 #include "services/consent/contribution_manager.h"
 
+#include <map>
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -56,8 +58,12 @@ std::string PurposeInWords(v1::Purpose purpose) {
 
 }  // namespace
 
-ContributionManager::ContributionManager(store::Store& store, Clock clock)
-    : store_(store), committer_(store, keys::kSequence), clock_(std::move(clock)) {}
+ContributionManager::ContributionManager(store::Store& store, Clock clock,
+                                         AnalyticsUsage* analytics)
+    : store_(store),
+      committer_(store, keys::kSequence),
+      clock_(std::move(clock)),
+      analytics_(analytics) {}
 
 absl::StatusOr<v1::Contribution> ContributionManager::SubmitContribution(
     const v1::SubmitContributionRequest& request, const auth::Principal& caller) {
@@ -129,7 +135,7 @@ absl::StatusOr<v1::Contribution> ContributionManager::SubmitContribution(
             .Set(keys::ContributionVersion(request.parent()), RandomId(kIdLength))
             .Set(keys::Contribution(contribution.name()), contribution.SerializeAsString())
             .ZAdd(keys::ContributionIndex(request.parent()), 0, id)
-            .Outbox(keys::kOutbox, "contribution.submitted", contribution.name(),
+            .Outbox(keys::kOutbox, kinds::kContributionSubmitted, contribution.name(),
                     contribution.SerializeAsString());
         if (!request.request_id().empty()) {
           write.Idempotent(request_key, fingerprint, contribution.SerializeAsString());
@@ -214,20 +220,21 @@ absl::StatusOr<v1::Contribution> ContributionManager::ChangeContribution(
 
 absl::StatusOr<v1::Contribution> ContributionManager::RetractContribution(
     const v1::RetractContributionRequest& request, const auth::Principal& caller) {
-  return ChangeContribution(
-      request.name(), request.etag(), request.request_id(), "RetractContribution", request, caller,
-      "contribution.retracted", [&](const v1::ConsentStatus&, v1::Contribution* c) -> absl::Status {
-        if (c->state() == v1::CONTRIBUTION_STATE_RETRACTED) {
-          return Precondition(request.name(), "is already retracted");
-        }
-        if (c->state() == v1::CONTRIBUTION_STATE_ERASED) {
-          return Precondition(request.name(), "was erased; there is nothing left to retract");
-        }
-        c->set_state(v1::CONTRIBUTION_STATE_RETRACTED);
-        c->clear_approved_quote();
-        c->clear_quote_approve_time();
-        return absl::OkStatus();
-      });
+  return ChangeContribution(request.name(), request.etag(), request.request_id(),
+                            "RetractContribution", request, caller, kinds::kContributionRetracted,
+                            [&](const v1::ConsentStatus&, v1::Contribution* c) -> absl::Status {
+                              if (c->state() == v1::CONTRIBUTION_STATE_RETRACTED) {
+                                return Precondition(request.name(), "is already retracted");
+                              }
+                              if (c->state() == v1::CONTRIBUTION_STATE_ERASED) {
+                                return Precondition(request.name(),
+                                                    "was erased; there is nothing left to retract");
+                              }
+                              c->set_state(v1::CONTRIBUTION_STATE_RETRACTED);
+                              c->clear_approved_quote();
+                              c->clear_quote_approve_time();
+                              return absl::OkStatus();
+                            });
 }
 
 absl::StatusOr<v1::Contribution> ContributionManager::ApproveQuote(
@@ -241,7 +248,8 @@ absl::StatusOr<v1::Contribution> ContributionManager::ApproveQuote(
   const absl::Time now = clock_();
   return ChangeContribution(
       request.name(), request.etag(), request.request_id(), "ApproveQuote", request, caller,
-      "quote.approved", [&](const v1::ConsentStatus& status, v1::Contribution* c) -> absl::Status {
+      kinds::kQuoteApproved,
+      [&](const v1::ConsentStatus& status, v1::Contribution* c) -> absl::Status {
         if (c->state() != v1::CONTRIBUTION_STATE_ACTIVE) {
           return Precondition(request.name(), "is not active, so it cannot be quoted");
         }
@@ -261,12 +269,15 @@ absl::StatusOr<v1::DataUseReport> ContributionManager::GetDataUseReport(
   ASSIGN_OR_RETURN(auto history, store_.ReadHistory(request.participant(), 0, -1));
   if (history.empty()) return NotFound(request.participant());
   std::vector<std::string> record_keys, receipt_keys;
+  // A stored receipt predates its sequence number; the history entry carries it.
+  std::map<std::string, int64_t> receipt_sequences;
   for (const auto& entry : history) {
     if (entry.type() == v1::HISTORY_EVENT_TYPE_CONSENT_GIVEN) {
       record_keys.push_back(keys::Record(entry.subject()));
     } else if (entry.type() == v1::HISTORY_EVENT_TYPE_CONSENT_WITHDRAWN ||
                entry.type() == v1::HISTORY_EVENT_TYPE_ERASURE_REQUESTED) {
       receipt_keys.push_back(keys::Withdrawal(entry.subject()));
+      receipt_sequences[entry.subject()] = entry.sequence();
     }
   }
   ASSIGN_OR_RETURN(auto records, store::GetProtos<v1::ConsentRecord>(store_.raw(), record_keys));
@@ -310,28 +321,83 @@ absl::StatusOr<v1::DataUseReport> ContributionManager::GetDataUseReport(
       report.contributions_erased() > 0
           ? absl::StrCat(" ", report.contributions_erased(), " were erased at your request.")
           : ""));
+  // What analytics says. Unknown while it (or the anonymizer, which makes the pseudonym it
+  // is asked about) cannot be reached: the report then says so rather than guessing.
+  std::optional<analytics::v1::ParticipantUsage> usage;
+  std::optional<int64_t> applied_sequence;
+  if (analytics_ != nullptr) {
+    absl::StatusOr<analytics::v1::ParticipantUsage> asked =
+        analytics_->ParticipantUsage(request.participant());
+    if (asked.ok()) usage = *std::move(asked);
+    if (!receipts.empty()) {
+      absl::StatusOr<int64_t> applied = analytics_->AppliedConsentSequence();
+      if (applied.ok()) applied_sequence = *applied;
+    }
+  }
+  if (usage.has_value()) report.set_research_queries_counted(usage->queries_counted());
+
   for (auto& receipt : receipts) {
+    receipt.set_sequence(receipt_sequences[receipt.name()]);
     v1::WithdrawalApplication consent_applied;
     consent_applied.set_service("consent");
     consent_applied.set_applied(true);
     *consent_applied.mutable_apply_time() = receipt.withdraw_time();
     *report.add_applications() = consent_applied;
+
     v1::WithdrawalApplication analytics_applied;
     analytics_applied.set_service("analytics");
-    analytics_applied.set_applied(receipt.analytics_applied());
+    if (usage.has_value()) {
+      for (const auto& applied : usage->withdrawals()) {
+        if (applied.sequence() != receipt.sequence() || receipt.sequence() <= 0) continue;
+        analytics_applied.set_applied(true);
+        *analytics_applied.mutable_apply_time() = applied.apply_time();
+      }
+    }
+    if (applied_sequence.has_value() && receipt.sequence() > 0 &&
+        *applied_sequence >= receipt.sequence()) {
+      analytics_applied.set_applied(true);
+    }
+    receipt.set_analytics_applied(analytics_applied.applied());
     *report.add_applications() = analytics_applied;
+
     summary.Add(absl::StrCat("On ", Day(receipt.withdraw_time()),
                              " the charity recorded your withdrawal straight away",
                              receipt.erasure_requested() ? ", and your request to erase what "
                                                            "you shared"
                                                          : "",
                              ". Receipt: ", receipt.digest().substr(0, 16), "."));
+    if (analytics_applied.applied()) {
+      summary.Add(absl::StrCat("The research service has applied this withdrawal",
+                               analytics_applied.has_apply_time()
+                                   ? absl::StrCat(" (on ", Day(analytics_applied.apply_time()), ")")
+                                   : "",
+                               ": no research answer counts you for it any more."));
+    } else if (applied_sequence.has_value()) {
+      summary.Add(
+          "The research service has not confirmed this withdrawal yet; until it does, it "
+          "answers no research questions at all.");
+    } else {
+      summary.Add(
+          "The research service could not be reached just now to confirm this withdrawal; "
+          "until it confirms it, it answers no research questions at all.");
+    }
     *report.add_withdrawals() = std::move(receipt);
   }
-  summary.Add(
-      "The research service has not yet reported how many research questions counted you; "
-      "researchers only ever see totals of seven people or more, never anything about you "
-      "alone.");
+  if (!usage.has_value()) {
+    summary.Add(
+        "The research service could not be reached just now, so we cannot say how many "
+        "research questions counted you; researchers only ever see totals of more than seven "
+        "people, never anything about you alone.");
+  } else if (usage->queries_counted() == 0) {
+    summary.Add(
+        "No research question has counted you so far; researchers only ever see totals of "
+        "more than seven people, never anything about you alone.");
+  } else {
+    summary.Add(absl::StrCat(
+        "Research questions have counted you ", usage->queries_counted(),
+        " time(s), always inside totals of more than seven people, never anything about you "
+        "alone."));
+  }
   return report;
 }
 

@@ -5,13 +5,16 @@
 #include "absl/status/statusor.h"
 #include "bridging/consent/v1/consent.pb.h"
 #include "libs/auth/principal.h"
+#include "services/consent/analytics_link.h"
 #include "services/consent/participant_store.h"
 
 namespace bridging::consent {
 
 class ContributionManager {
  public:
-  ContributionManager(store::Store& store, Clock clock);
+  // `analytics` (optional, not owned) tells the data-use report how research used the
+  // participant; without it, or while it is unreachable, the report says it is not known.
+  ContributionManager(store::Store& store, Clock clock, AnalyticsUsage* analytics = nullptr);
 
   absl::StatusOr<v1::Contribution> SubmitContribution(const v1::SubmitContributionRequest& request,
                                                       const auth::Principal& caller);
@@ -34,6 +37,7 @@ class ContributionManager {
   ParticipantStore store_;
   store::Committer committer_;
   Clock clock_;
+  AnalyticsUsage* analytics_;
 };
 
 }  // namespace bridging::consent

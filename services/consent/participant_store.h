@@ -37,6 +37,17 @@ std::string ContributionIndex(const std::string& participant);
 std::string ContributionVersion(const std::string& participant);
 }  // namespace keys
 
+// Kinds of consent:outbox entries; the payload of each is named beside it. The analytics
+// translator (analytics_translator.h) reads them.
+namespace kinds {
+inline constexpr char kParticipantCreated[] = "participant.created";        // ConsentHistoryEntry
+inline constexpr char kConsentGiven[] = "consent.given";                    // ConsentHistoryEntry
+inline constexpr char kConsentWithdrawn[] = "consent.withdrawn";            // WithdrawalReceipt
+inline constexpr char kContributionSubmitted[] = "contribution.submitted";  // Contribution
+inline constexpr char kContributionRetracted[] = "contribution.retracted";  // Contribution
+inline constexpr char kQuoteApproved[] = "quote.approved";                  // Contribution
+}  // namespace kinds
+
 // A participant's consent state as read for a change: the stored bytes are the
 // precondition of the write, so a concurrent change makes it retry.
 struct ParticipantState {
