@@ -48,14 +48,6 @@ double ThreadCpuSeconds() {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
 }
 
-// The q-th quantile (0..1) of `sorted_nanos`, in milliseconds (nearest rank); none if empty.
-std::optional<double> QuantileMs(const std::vector<int64_t>& sorted_nanos, double q) {
-  if (sorted_nanos.empty()) return std::nullopt;
-  size_t rank = static_cast<size_t>(q * static_cast<double>(sorted_nanos.size()));
-  if (rank >= sorted_nanos.size()) rank = sorted_nanos.size() - 1;
-  return static_cast<double>(sorted_nanos[rank]) / 1e6;
-}
-
 // What one load thread saw.
 struct ThreadResult {
   std::vector<int64_t> nanos;       // latency of each successful call
@@ -127,6 +119,13 @@ Measurement RunThreads(std::string name, int clients,
 }
 
 }  // namespace
+
+std::optional<double> QuantileMs(const std::vector<int64_t>& sorted_nanos, double q) {
+  if (sorted_nanos.empty()) return std::nullopt;
+  size_t rank = static_cast<size_t>(q * static_cast<double>(sorted_nanos.size()));
+  if (rank >= sorted_nanos.size()) rank = sorted_nanos.size() - 1;
+  return static_cast<double>(sorted_nanos[rank]) / 1e6;
+}
 
 CpuSample SampleCpu(pid_t redis_pid) {
   const double tick = 1.0 / static_cast<double>(sysconf(_SC_CLK_TCK));

@@ -84,6 +84,12 @@ void AttributeCpu(const CpuSample& before, const CpuSample& after, bool caller_i
 // Cores that processes other than ours kept busy during m's phase.
 double OthersCores(const Measurement& m);
 
+// --- latency ----------------------------------------------------------------------------------
+
+// The q-th quantile (0..1) of `sorted_nanos`, in milliseconds, by nearest rank (the sample at
+// index floor(q * n), so the p99 of fewer than 100 samples is the largest); none if empty.
+std::optional<double> QuantileMs(const std::vector<int64_t>& sorted_nanos, double q);
+
 // --- load -------------------------------------------------------------------------------------
 
 // One call of client `client` (0-based); `iteration` counts that client's calls from 0.

@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libphonenumber-dev
   redis-server redis-tools
+  postgresql-15 libpq-dev
 )
 
 missing=()

@@ -51,6 +51,17 @@ bool WaitForHealth(const std::shared_ptr<grpc::Channel>& channel,
   return false;
 }
 
+bool WaitForServing(int port, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (WaitForHealth(LoopbackChannel(port), HealthCheckResponse::SERVING,
+                      absl::Milliseconds(100))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 absl::StatusOr<std::string> ReflectionListServices(const std::shared_ptr<grpc::Channel>& channel) {
   grpc::GenericStub stub(channel);
   grpc::CompletionQueue cq;

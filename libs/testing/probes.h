@@ -22,6 +22,11 @@ bool WaitForHealth(const std::shared_ptr<grpc::Channel>& channel,
                    grpc::health::v1::HealthCheckResponse::ServingStatus want,
                    absl::Duration timeout);
 
+// Waits until a server just started on 127.0.0.1:`port` reports SERVING, dialling afresh
+// for each poll: a channel that dialled before the server listened stays in reconnect
+// backoff for ~5 s in gRPC 1.51, whatever its backoff arguments say.
+bool WaitForServing(int port, absl::Duration timeout);
+
 // Asks server reflection (grpc.reflection.v1alpha) to list services; returns the raw
 // response bytes, which hold every service name.
 absl::StatusOr<std::string> ReflectionListServices(const std::shared_ptr<grpc::Channel>& channel);

@@ -1,6 +1,7 @@
 // The demo research team: once the publishers have carried the charity's and practices'
 // changes to analytics (de-identified), it asks for the framework matrix and for actions by
-// principle and status, and prints both as a researcher sees them: small cells withheld.
+// whether they were co-produced, and prints both as a researcher sees them: small cells withheld.
+
 #include <iomanip>
 #include <iostream>
 #include <string>
@@ -74,7 +75,7 @@ bool ShowAnalyticsDemo(const std::shared_ptr<grpc::Channel>& channel, const std:
   analytics::v1::QueryRequest query;
   query.set_parent(kResearchTeam);
   query.set_dataset(analytics::v1::DATASET_ACTIONS);
-  query.add_group_by(analytics::v1::DIMENSION_PRINCIPLE);
+  query.add_group_by(analytics::v1::DIMENSION_CO_PRODUCED);
   query.set_measure(analytics::v1::MEASURE_COUNT);
   analytics::v1::QueryResponse answer;
   status = stub->Query(context().get(), query, &answer);
@@ -82,7 +83,8 @@ bool ShowAnalyticsDemo(const std::shared_ptr<grpc::Channel>& channel, const std:
     std::cerr << "Query: " << status.error_message() << "\n";
     return false;
   }
-  std::cout << "\n  Practice actions by principle (rounded to 5; * = 7 or fewer):\n";
+  std::cout << "\n  Practice actions, co-produced with the group or not (rounded to 5; * = 7 or "
+               "fewer):\n";
   Print(answer.table());
   return true;
 }

@@ -21,7 +21,7 @@ bool LoadConsentDemo(const std::shared_ptr<grpc::Channel>& channel, const std::s
 bool LoadActionsDemo(const std::shared_ptr<grpc::Channel>& channel, const std::string& secret);
 
 // Waits (up to `wait`) until analytics answers, then prints what the demo research team
-// sees: the framework matrix and actions by principle, small cells withheld.
+// sees: the framework matrix and actions by co-production, small cells withheld.
 bool ShowAnalyticsDemo(const std::shared_ptr<grpc::Channel>& channel, const std::string& secret,
                        absl::Duration wait);
 

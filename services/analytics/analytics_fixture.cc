@@ -34,7 +34,8 @@ std::unique_ptr<AnalyticsStack> AnalyticsFixture::StartStack(QueryOptions option
   s->store = testing::ConnectTestStore(*analytics_redis_);
   s->view = std::make_unique<AnalyticsView>();
   EXPECT_TRUE(s->view->Load(*s->store).ok());
-  s->watermark = std::make_unique<ConsentWatermarkClient>(channel_, codec_.get());
+  s->watermark = std::make_unique<ConsentWatermarkClient>(absl::StrCat("127.0.0.1:", host_->port()),
+                                                          codec_.get());
   s->ledger = std::make_unique<privacy::InMemoryBudgetLedger>(1.0);
   s->usage = std::make_unique<UsageRecorder>(*s->store);
   s->ingestor = std::make_unique<Ingestor>(*s->store, *s->view, clock);

@@ -2,6 +2,8 @@
 // three dataset cubes and the quote index in step with the rows.
 #include "services/analytics/analytics_view.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -257,31 +259,55 @@ void AnalyticsView::Apply(const ViewChanges& changes) {
 }
 
 absl::Status AnalyticsView::Load(store::Store& store) {
-  ViewChanges rows;
-  RETURN_IF_ERROR(ForEachRow(store, "analytics:applied:*", [&](const auto& key, const auto& v) {
-    ASSIGN_OR_RETURN(v1::AppliedSequence applied, ParseRow<v1::AppliedSequence>(key, v));
-    rows.applied[applied.source()] = applied;
-    return absl::OkStatus();
-  }));
-  RETURN_IF_ERROR(ForEachRow(store, "analytics:participant:*", [&](const auto& key, const auto& v) {
-    ASSIGN_OR_RETURN(auto record, ParseRow<internal::ParticipantRecord>(key, v));
-    rows.participants[record.participant()] = std::move(record);
-    return absl::OkStatus();
-  }));
-  RETURN_IF_ERROR(
-      ForEachRow(store, "analytics:contribution:*", [&](const auto& key, const auto& v) {
-        ASSIGN_OR_RETURN(auto event, ParseRow<v1::ContributionEvent>(key, v));
-        rows.contributions[event.contribution()] = std::move(event);
-        return absl::OkStatus();
-      }));
-  RETURN_IF_ERROR(ForEachRow(store, "analytics:action:*", [&](const auto& key, const auto& v) {
-    ASSIGN_OR_RETURN(auto event, ParseRow<v1::ActionEvent>(key, v));
-    rows.actions[event.action()] = std::move(event);
-    return absl::OkStatus();
-  }));
+  // Rows are applied a page at a time, under the writer lock throughout: answers wait, and
+  // memory stays at the size of the view plus one page.
   absl::MutexLock lock(&mu_);
   Clear();
-  ApplyLocked(rows);
+  ViewChanges page;
+  size_t rows = 0;
+  auto flush = [&] {
+    ApplyLocked(page);
+    page = ViewChanges();
+    rows = 0;
+  };
+  auto add = [&](auto& collection, std::string key, auto row) {
+    collection[std::move(key)] = std::move(row);
+    if (++rows >= 2000) flush();
+    return absl::OkStatus();
+  };
+  absl::Status loaded =
+      ForEachRow(store, "analytics:applied:*", [&](const auto& key, const auto& v) {
+        ASSIGN_OR_RETURN(v1::AppliedSequence applied, ParseRow<v1::AppliedSequence>(key, v));
+        return add(page.applied, applied.source(), applied);
+      });
+  if (loaded.ok()) {
+    loaded = ForEachRow(store, "analytics:participant:*", [&](const auto& key, const auto& v) {
+      ASSIGN_OR_RETURN(auto record, ParseRow<internal::ParticipantRecord>(key, v));
+      std::string id = record.participant();  // before the move below
+      return add(page.participants, std::move(id), std::move(record));
+    });
+  }
+  if (loaded.ok()) {
+    loaded = ForEachRow(store, "analytics:contribution:*", [&](const auto& key, const auto& v) {
+      ASSIGN_OR_RETURN(auto event, ParseRow<v1::ContributionEvent>(key, v));
+      std::string id = event.contribution();
+      return add(page.contributions, std::move(id),
+                 std::optional<v1::ContributionEvent>(std::move(event)));
+    });
+  }
+  if (loaded.ok()) {
+    loaded = ForEachRow(store, "analytics:action:*", [&](const auto& key, const auto& v) {
+      ASSIGN_OR_RETURN(auto event, ParseRow<v1::ActionEvent>(key, v));
+      std::string id = event.action();
+      return add(page.actions, std::move(id), std::move(event));
+    });
+  }
+  if (!loaded.ok()) {
+    Clear();  // never half a view: nothing applied means every answer fails closed
+    return loaded;
+  }
+  flush();
+  malloc_trim(0);  // give the parsing garbage back to the system
   return absl::OkStatus();
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "bridging/consent/v1/consent.grpc.pb.h"
 #include "libs/auth/principal.h"
@@ -21,16 +22,24 @@ class WatermarkSource {
   virtual absl::StatusOr<int64_t> CurrentWatermark() = 0;
 };
 
+// Dials `address` again after a failed call: a channel that lost its server can keep
+// failing for seconds after the server is back (gRPC 1.51), and every one of those seconds
+// is a second of refused research answers.
 class ConsentWatermarkClient final : public WatermarkSource {
  public:
-  ConsentWatermarkClient(std::shared_ptr<grpc::Channel> channel, const auth::PrincipalCodec* codec,
+  ConsentWatermarkClient(std::string address, const auth::PrincipalCodec* codec,
                          absl::Duration timeout = absl::Seconds(1));
   absl::StatusOr<int64_t> CurrentWatermark() override;
 
  private:
-  std::unique_ptr<consent::v1::ConsentService::Stub> stub_;
+  std::shared_ptr<consent::v1::ConsentService::Stub> Stub();
+  void Redial();
+
+  const std::string address_;
   const auth::PrincipalCodec* codec_;
   const absl::Duration timeout_;
+  absl::Mutex mu_;
+  std::shared_ptr<consent::v1::ConsentService::Stub> stub_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace bridging::analytics

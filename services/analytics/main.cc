@@ -1,7 +1,5 @@
 // analytics service binary: wires the analytics Redis, the in-memory view (loaded from it),
 // the consent watermark client, the ingestor, the query engine and the gRPC host.
-#include <grpcpp/create_channel.h>
-
 #include <atomic>
 #include <thread>
 
@@ -50,9 +48,7 @@ int main(int argc, char** argv) {
   const auth::PrincipalCodec codec(config->principal_secret);
   auto clock = [] { return absl::Now(); };
   analytics::AnalyticsView view;
-  analytics::ConsentWatermarkClient watermark(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_consent_addr), grpc::InsecureChannelCredentials()),
-      &codec);
+  analytics::ConsentWatermarkClient watermark(absl::GetFlag(FLAGS_consent_addr), &codec);
   privacy::RedisBudgetLedger ledger(store, absl::GetFlag(FLAGS_privacy_budget));
   analytics::UsageRecorder usage(store);
   analytics::Ingestor ingestor(store, view, clock);

@@ -196,32 +196,49 @@ absl::Status QueryEngine::LockFresh(int64_t* applied) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<internal::CellPredicate>> QueryEngine::History(const std::string& parent,
-                                                                          v1::Dataset dataset) {
-  std::vector<internal::CellPredicate> earlier;
-  ASSIGN_OR_RETURN(store::Reply entries,
-                   store_.Command({"XREVRANGE", keys::QueryLog(parent), "+", "-", "COUNT",
-                                   absl::StrCat(options_.guard_history)}));
-  for (const store::Reply& entry : entries.elements) {
-    if (entry.elements.size() != 2) continue;
-    const auto& fields = entry.elements[1].elements;
-    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-      if (fields[i].str != "payload") continue;
-      internal::QueryRecord record;
-      if (!record.ParseFromString(fields[i + 1].str)) continue;
-      if (record.dataset() != dataset || record.measure() != v1::MEASURE_COUNT) continue;
-      for (const auto& p : record.published()) earlier.push_back(p);
+absl::StatusOr<std::vector<bool>> QueryEngine::GuardCells(
+    const std::string& parent, v1::Dataset dataset,
+    const std::vector<internal::CellPredicate>& fresh, int threshold, bool people_valued) {
+  absl::MutexLock lock(&history_mu_);
+  TeamHistory& team = history_[parent];
+  // Entries after the last one read (the first time: the whole log, a page at a time).
+  while (true) {
+    ASSIGN_OR_RETURN(store::Reply entries,
+                     store_.Command({"XRANGE", keys::QueryLog(parent),
+                                     team.last_id.empty() ? "-" : absl::StrCat("(", team.last_id),
+                                     "+", "COUNT", "500"}));
+    for (const store::Reply& entry : entries.elements) {
+      if (entry.elements.size() != 2) continue;
+      team.last_id = entry.elements[0].str;
+      const auto& fields = entry.elements[1].elements;
+      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+        if (fields[i].str != "payload") continue;
+        internal::QueryRecord record;
+        if (!record.ParseFromString(fields[i + 1].str)) continue;
+        if (record.measure() != v1::MEASURE_COUNT) continue;
+        for (auto& cell : *record.mutable_published()) {
+          std::string key = absl::StrCat(record.dataset(), ":", cell.SerializeAsString());
+          if (!team.seen.insert(key).second) continue;  // the same cell asked again
+          team.cells.emplace_back(record.dataset(), std::move(cell));
+          if (static_cast<int>(team.cells.size()) > options_.guard_cells) {
+            team.seen.erase(absl::StrCat(team.cells.front().first, ":",
+                                         team.cells.front().second.SerializeAsString()));
+            team.cells.pop_front();
+          }
+        }
+      }
     }
+    if (entries.elements.size() < 500) break;
   }
-  return earlier;
+  std::vector<internal::CellPredicate> earlier;
+  for (const auto& [cell_dataset, cell] : team.cells) {
+    if (cell_dataset == dataset) earlier.push_back(cell);
+  }
+  return CellsToCoarsen(fresh, earlier, threshold, people_valued);
 }
 
 absl::StatusOr<QueryEngine::Answer> QueryEngine::Compute(const Spec& spec) {
   const DatasetSchema& schema = *spec.schema;
-  std::vector<internal::CellPredicate> earlier;
-  if (spec.measure == v1::MEASURE_COUNT) {
-    ASSIGN_OR_RETURN(earlier, History(spec.parent, schema.dataset));
-  }
   int64_t applied = 0;
   RETURN_IF_ERROR(LockFresh(&applied));
   absl::Cleanup unlock = [this] { view_.mutex().ReaderUnlock(); };
@@ -382,11 +399,12 @@ absl::StatusOr<QueryEngine::Answer> QueryEngine::Compute(const Spec& spec) {
   const int threshold =
       options_.policy.threshold() > 0 ? options_.policy.threshold() : privacy::kDefaultThreshold;
   std::vector<bool> coarsen(slots.size(), false);
-  if (spec.measure == v1::MEASURE_COUNT && !earlier.empty()) {
+  if (spec.measure == v1::MEASURE_COUNT) {
     std::vector<internal::CellPredicate> fresh;
     fresh.reserve(slots.size());
     for (const Slot& slot : slots) fresh.push_back(slot.predicate);
-    coarsen = CellsToCoarsen(fresh, earlier, threshold, schema.count_people);
+    ASSIGN_OR_RETURN(
+        coarsen, GuardCells(spec.parent, schema.dataset, fresh, threshold, schema.count_people));
     for (size_t i = 0; i < slots.size(); ++i) {
       if (coarsen[i]) CellAt(table, slots[i].at)->set_contributors(1);
     }

@@ -14,11 +14,15 @@
 //      and note which participants it counted, for their data-use reports.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "bridging/analytics/v1/analytics.pb.h"
 #include "libs/privacy/budget_ledger.h"
@@ -35,8 +39,8 @@ struct QueryOptions {
   common::v1::DisclosurePolicy policy;
   // How long an answer may wait for analytics to catch up with the consent watermark.
   absl::Duration freshness_wait = absl::Seconds(2);
-  // How many of the team's latest answers the differencing guard compares against.
-  int guard_history = 200;
+  // How many distinct published cells per team the differencing guard remembers.
+  int guard_cells = 20000;
 };
 
 class QueryEngine {
@@ -57,8 +61,12 @@ class QueryEngine {
   // Replays a retried request, else computes, records and returns the answer.
   template <typename Response>
   absl::StatusOr<Response> AnswerAndRecord(const Spec& spec);
-  absl::StatusOr<std::vector<internal::CellPredicate>> History(const std::string& parent,
-                                                               v1::Dataset dataset);
+  // Which fresh cells the differencing guard withholds, against every distinct cell already
+  // published to the team. The team's history is kept in memory and brought up to date from
+  // its query log on each call (only entries not seen yet are read).
+  absl::StatusOr<std::vector<bool>> GuardCells(const std::string& parent, v1::Dataset dataset,
+                                               const std::vector<internal::CellPredicate>& fresh,
+                                               int threshold, bool people_valued);
   // Waits until the view reflects the consent watermark and returns holding its reader
   // lock; the applied consent sequence in *applied.
   absl::Status LockFresh(int64_t* applied);
@@ -71,6 +79,16 @@ class QueryEngine {
   UsageRecorder& usage_;
   const QueryOptions options_;
   std::function<absl::Time()> clock_;
+
+  // Per team: the distinct cells published so far (oldest first, bounded) and the last
+  // query log entry read.
+  struct TeamHistory {
+    std::string last_id;
+    std::deque<std::pair<v1::Dataset, internal::CellPredicate>> cells;
+    absl::flat_hash_set<std::string> seen;
+  };
+  absl::Mutex history_mu_;
+  absl::flat_hash_map<std::string, TeamHistory> history_ ABSL_GUARDED_BY(history_mu_);
 };
 
 }  // namespace bridging::analytics
