@@ -59,6 +59,7 @@
 #include "bridging/analytics/v1/analytics.grpc.pb.h"
 #include "bridging/analytics/v1/analytics.pb.h"
 #include "libs/auth/principal.h"
+#include "libs/common/crypto.h"
 #include "libs/common/grpc_status.h"
 #include "libs/store/redis_store.h"
 #include "libs/testing/child_process.h"
@@ -89,12 +90,6 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 // --- self-checks of the generated data --------------------------------------------------------
-
-bool IsPseudonym(const std::string& s) {
-  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
-           return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
-         });
-}
 
 absl::Status Invalid(std::string what) {
   return absl::InternalError(absl::StrCat("generated data: ", what));

@@ -20,6 +20,7 @@
 #include "bridging/consent/v1/consent.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "libs/auth/principal.h"
+#include "libs/common/proto_time.h"
 #include "libs/testing/child_process.h"
 #include "libs/testing/probes.h"
 #include "libs/testing/redis_server.h"
@@ -167,20 +168,10 @@ class DataPathTest : public ::testing::Test {
     c->set_source_type(cv1::SOURCE_TYPE_INTERVIEW);
     c->set_text(absl::StrCat("Talked it through with ", kCanary, ", who felt safer."));
     c->add_themes(theme);
-    const common::v1::Date today = ToDateToday();
-    *c->mutable_occurred_on() = today;
+    *c->mutable_occurred_on() = ToDate(TodayUtc(absl::Now()));
     cv1::Contribution out;
     const grpc::Status status = contributions_->SubmitContribution(AsCharity().get(), submit, &out);
     EXPECT_TRUE(status.ok()) << status.error_message();
-  }
-
-  static common::v1::Date ToDateToday() {
-    const absl::CivilDay day = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
-    common::v1::Date date;
-    date.set_year(static_cast<int>(day.year()));
-    date.set_month(day.month());
-    date.set_day(day.day());
-    return date;
   }
 
   cv1::WithdrawalReceipt Withdraw(const std::string& participant, bool erase) {
@@ -265,7 +256,7 @@ TEST_F(DataPathTest, AContributionBecomesASuppressedAggregateAndNothingIdentifyi
     a->set_principle(common::v1::PRINCIPLE_SAFETY);
     a->set_area(common::v1::AREA_APPOINTMENTS);
     a->set_owner_role("practice manager");
-    *a->mutable_due_date() = ToDateToday();
+    *a->mutable_due_date() = ToDate(TodayUtc(absl::Now()));
     actions::v1::Action action;
     const grpc::Status created = actions_->CreateAction(
         As("practices/riverside", common::v1::ROLE_PRACTICE).get(), request, &action);

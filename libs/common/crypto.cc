@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 
@@ -37,6 +38,12 @@ std::string HmacSha256Hex(absl::string_view key, absl::string_view data) {
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &len);
   return ToHex(digest, len);
+}
+
+bool IsPseudonym(absl::string_view value) {
+  return value.size() == 64 && std::all_of(value.begin(), value.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {

@@ -34,5 +34,14 @@ TEST(CryptoTest, RandomIdsAreWellFormedAndDistinct) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+TEST(CryptoTest, IsPseudonymAcceptsExactlyTheShapeOfAnHmacHex) {
+  EXPECT_TRUE(IsPseudonym(HmacSha256Hex("key", "charities/c1/participants/p1")));
+  EXPECT_FALSE(IsPseudonym(""));
+  EXPECT_FALSE(IsPseudonym(std::string(63, 'a')));
+  EXPECT_FALSE(IsPseudonym(std::string(64, 'A')));  // uppercase
+  EXPECT_FALSE(IsPseudonym(std::string(64, 'g')));
+  EXPECT_FALSE(IsPseudonym("charities/sunflower/participants/p1"));
+}
+
 }  // namespace
 }  // namespace bridging

@@ -2,12 +2,11 @@
 // re-redact approved quotes, then verify that only pseudonyms are left.
 #include "libs/outbox/deidentifier.h"
 
-#include <algorithm>
 #include <map>
 #include <string>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "libs/common/crypto.h"
 
 namespace bridging::outbox {
 namespace {
@@ -47,12 +46,6 @@ std::vector<Field> FieldsOf(Event& event) {
 }
 
 }  // namespace
-
-bool IsPseudonym(const std::string& value) {
-  return value.size() == 64 && std::all_of(value.begin(), value.end(), [](char c) {
-           return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
-         });
-}
 
 absl::Status Deidentifier::Apply(std::vector<Event>* events) const {
   // Unique names per domain, then their pseudonyms.

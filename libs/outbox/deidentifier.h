@@ -38,7 +38,4 @@ class Deidentifier {
   const AnonymizerClient& anonymizer_;
 };
 
-// True for a 64-character lowercase hex string, the shape of every pseudonym.
-bool IsPseudonym(const std::string& value);
-
 }  // namespace bridging::outbox

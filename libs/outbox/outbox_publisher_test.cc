@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "libs/common/crypto.h"
 #include "libs/outbox/recording_analytics.h"
 #include "libs/store/atomic_write.h"
 #include "libs/testing/redis_server.h"

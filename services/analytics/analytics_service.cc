@@ -1,10 +1,10 @@
 // Implements the gRPC adapter: each handler is ServeUnary(policy check, domain call).
 #include "services/analytics/analytics_service.h"
 
+#include "libs/common/crypto.h"
 #include "libs/common/errors.h"
 #include "libs/common/status_macros.h"
 #include "libs/server/unary_handler.h"
-#include "re2/re2.h"
 
 namespace bridging::analytics {
 
@@ -21,8 +21,7 @@ AnalyticsServiceImpl::AnalyticsServiceImpl(Ingestor* ingestor, QueryEngine* quer
 
 absl::StatusOr<v1::AppliedSequence> AnalyticsServiceImpl::AppliedSequence(
     const v1::GetAppliedSequenceRequest& request) {
-  static const re2::RE2 kSource("[a-z][a-z0-9/_-]{0,63}");
-  if (!re2::RE2::FullMatch(request.source(), kSource)) {
+  if (!IsSource(request.source())) {
     return InvalidField("source", "must match ^[a-z][a-z0-9/_-]{0,63}$");
   }
   absl::ReaderMutexLock lock(&view_->mutex());
@@ -31,8 +30,7 @@ absl::StatusOr<v1::AppliedSequence> AnalyticsServiceImpl::AppliedSequence(
 
 absl::StatusOr<v1::ParticipantUsage> AnalyticsServiceImpl::ParticipantUsage(
     const v1::GetParticipantUsageRequest& request) {
-  static const re2::RE2 kPseudonym("[0-9a-f]{64}");
-  if (!re2::RE2::FullMatch(request.participant(), kPseudonym)) {
+  if (!IsPseudonym(request.participant())) {
     return InvalidField("participant", "must be a pseudonym (64 lowercase hex)");
   }
   // Counts still in memory are written first, so the report includes the latest answers.

@@ -137,7 +137,7 @@ std::string AnalyticsView::FormatKey(Key128 key) {
                       absl::Hex(key.second, absl::kZeroPad16));
 }
 
-bool AnalyticsView::Given(const internal::ParticipantRecord& record, consent::v1::Purpose purpose) {
+bool PurposeGiven(const internal::ParticipantRecord& record, consent::v1::Purpose purpose) {
   for (const auto& p : record.purposes()) {
     if (p.purpose() == purpose) return p.state() == consent::v1::CONSENT_STATE_GIVEN;
   }
@@ -198,7 +198,7 @@ void AnalyticsView::SetParticipant(const internal::ParticipantRecord& record) {
   ParticipantState& state = participants_[person];
   // The consent dataset counts only participants whose RESEARCH_USE consent is active.
   auto consent_records = [&](const internal::ParticipantRecord& r, int sign) {
-    if (!Given(r, consent::v1::PURPOSE_RESEARCH_USE)) return;
+    if (!PurposeGiven(r, consent::v1::PURPOSE_RESEARCH_USE)) return;
     for (const auto& p : r.purposes()) {
       CubeRecord c;
       c.person = person;
@@ -392,7 +392,8 @@ std::vector<AnalyticsView::QuoteRef> AnalyticsView::Quotes(common::v1::Principle
     if (out.size() >= limit) break;
     const ContributionRow& row = contributions_.at(it->second);
     auto p = participants_.find(row.person);
-    if (p == participants_.end() || !Given(p->second.record, consent::v1::PURPOSE_QUOTATION)) {
+    if (p == participants_.end() ||
+        !PurposeGiven(p->second.record, consent::v1::PURPOSE_QUOTATION)) {
       continue;
     }
     out.push_back({it->first, FormatKey(it->second)});

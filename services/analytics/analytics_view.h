@@ -37,6 +37,9 @@ std::string QueryLog(const std::string& team);
 inline constexpr char kBudgetPrefix[] = "analytics:privacy_budget:";
 }  // namespace keys
 
+// Whether the record has the purpose in state GIVEN.
+bool PurposeGiven(const internal::ParticipantRecord& record, consent::v1::Purpose purpose);
+
 // The first 32 hex digits of a pseudonym: how analytics names its rows.
 std::string RowKey(const std::string& pseudonym);
 
@@ -109,7 +112,6 @@ class AnalyticsView {
 
   static Key128 ParseKey(const std::string& key);
   static std::string FormatKey(Key128 key);
-  static bool Given(const internal::ParticipantRecord& record, consent::v1::Purpose purpose);
 
   uint32_t PersonId(const std::string& pseudonym) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t PracticeId(const std::string& pseudonym) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

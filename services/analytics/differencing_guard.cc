@@ -5,8 +5,6 @@
 #include <cstdlib>
 #include <utility>
 
-#include "google/protobuf/util/message_differencer.h"
-
 namespace bridging::analytics {
 namespace {
 

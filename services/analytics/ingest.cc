@@ -5,6 +5,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "libs/common/crypto.h"
 #include "libs/common/errors.h"
 #include "libs/common/log.h"
 #include "libs/common/proto_time.h"
@@ -22,16 +23,6 @@ using consent::v1::ConsentState;
 using consent::v1::Purpose;
 
 constexpr size_t kMaxQuoteChars = 2000;
-
-bool IsPseudonym(const std::string& value) {
-  static const re2::RE2 kPseudonym("[0-9a-f]{64}");
-  return re2::RE2::FullMatch(value, kPseudonym);
-}
-
-bool IsSource(const std::string& value) {
-  static const re2::RE2 kSource("[a-z][a-z0-9/_-]{0,63}");
-  return re2::RE2::FullMatch(value, kSource);
-}
 
 absl::Status CheckPseudonym(const std::string& field, const std::string& value, bool required) {
   if (value.empty() && !required) return absl::OkStatus();
@@ -124,13 +115,6 @@ absl::Status ValidateEvent(const v1::Event& event, const std::string& at) {
 bool Lists(const v1::ConsentEvent& event, Purpose purpose) {
   for (int p : event.purposes()) {
     if (p == purpose) return true;
-  }
-  return false;
-}
-
-bool Given(const internal::ParticipantRecord& record, Purpose purpose) {
-  for (const auto& p : record.purposes()) {
-    if (p.purpose() == purpose) return p.state() == consent::v1::CONSENT_STATE_GIVEN;
   }
   return false;
 }
@@ -264,7 +248,7 @@ class Plan {
 
   void Shared(const v1::ContributionEvent& event) {
     // Kept only while the person's research consent is active.
-    if (!Given(Participant(event.participant()), consent::v1::PURPOSE_RESEARCH_USE)) return;
+    if (!PurposeGiven(Participant(event.participant()), consent::v1::PURPOSE_RESEARCH_USE)) return;
     v1::ContributionEvent row = event;
     row.set_contribution(RowKey(event.contribution()));
     if (std::optional<v1::ContributionEvent> old = Contribution(row.contribution())) {
@@ -295,6 +279,11 @@ class Plan {
 };
 
 }  // namespace
+
+bool IsSource(const std::string& value) {
+  static const re2::RE2 kSource("[a-z][a-z0-9/_-]{0,63}");
+  return re2::RE2::FullMatch(value, kSource);
+}
 
 absl::Status ValidateIngest(const v1::IngestEventsRequest& request) {
   if (request.events().empty() && request.through().empty()) {
@@ -358,9 +347,9 @@ absl::StatusOr<v1::IngestEventsResponse> Ingestor::Ingest(const v1::IngestEvents
         // The applied sequence is the batch's precondition: a concurrent writer (another
         // process on the same Redis) makes this commit fail instead of double-applying.
         const v1::AppliedSequence before = view_.Applied(source);
-        write.ExpectValue(keys::Applied(source), before.sequence() == 0 && !before.has_apply_time()
-                                                     ? std::string()
-                                                     : before.SerializeAsString());
+        // Every stored record carries its apply time; without one it was never stored.
+        write.ExpectValue(keys::Applied(source),
+                          before.has_apply_time() ? before.SerializeAsString() : std::string());
         write.Set(keys::Applied(source), it->second.SerializeAsString());
       }
     }

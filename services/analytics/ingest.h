@@ -28,6 +28,9 @@ namespace bridging::analytics {
 
 inline constexpr int kMaxEventsPerBatch = 500;
 
+// True for an event source name: ^[a-z][a-z0-9/_-]{0,63}$ ("consent", "actions/north").
+bool IsSource(const std::string& value);
+
 // INVALID_ARGUMENT naming the offending field ("events[3].contribution.participant", ...).
 absl::Status ValidateIngest(const v1::IngestEventsRequest& request);
 

@@ -16,7 +16,6 @@
 #include "libs/privacy/disclosure_control.h"
 #include "libs/store/atomic_write.h"
 #include "libs/store/proto_reads.h"
-#include "re2/re2.h"
 #include "services/analytics/dataset_schema.h"
 #include "services/analytics/differencing_guard.h"
 
@@ -30,10 +29,7 @@ constexpr char kTeamPattern[] = "researchers/{team}";
 
 using Constraint = internal::CellPredicate::Constraint;
 
-bool IsPracticeLabel(const std::string& label) {
-  static const re2::RE2 kPseudonym("[0-9a-f]{64}");
-  return label == "none" || re2::RE2::FullMatch(label, kPseudonym);
-}
+bool IsPracticeLabel(const std::string& label) { return label == "none" || IsPseudonym(label); }
 
 // Where a cell sits in an answer table.
 struct Position {
@@ -216,25 +212,25 @@ absl::StatusOr<std::vector<bool>> QueryEngine::GuardCells(
         internal::QueryRecord record;
         if (!record.ParseFromString(fields[i + 1].str)) continue;
         if (record.measure() != v1::MEASURE_COUNT) continue;
+        std::vector<internal::CellPredicate>& kept = team.cells[record.dataset()];
+        auto key = [&](const internal::CellPredicate& cell) {
+          return absl::StrCat(record.dataset(), ":", cell.SerializeAsString());
+        };
         for (auto& cell : *record.mutable_published()) {
-          std::string key = absl::StrCat(record.dataset(), ":", cell.SerializeAsString());
-          if (!team.seen.insert(key).second) continue;  // the same cell asked again
-          team.cells.emplace_back(record.dataset(), std::move(cell));
-          if (static_cast<int>(team.cells.size()) > options_.guard_cells) {
-            team.seen.erase(absl::StrCat(team.cells.front().first, ":",
-                                         team.cells.front().second.SerializeAsString()));
-            team.cells.pop_front();
-          }
+          if (!team.seen.insert(key(cell)).second) continue;  // the same cell asked again
+          kept.push_back(std::move(cell));
+        }
+        if (static_cast<int>(kept.size()) > options_.guard_cells) {
+          // Forget the older half at once, so keeping the bound costs O(1) per cell.
+          const auto forget = kept.begin() + static_cast<long>(kept.size() / 2);
+          for (auto it = kept.begin(); it != forget; ++it) team.seen.erase(key(*it));
+          kept.erase(kept.begin(), forget);
         }
       }
     }
     if (entries.elements.size() < 500) break;
   }
-  std::vector<internal::CellPredicate> earlier;
-  for (const auto& [cell_dataset, cell] : team.cells) {
-    if (cell_dataset == dataset) earlier.push_back(cell);
-  }
-  return CellsToCoarsen(fresh, earlier, threshold, people_valued);
+  return CellsToCoarsen(fresh, team.cells[dataset], threshold, people_valued);
 }
 
 absl::StatusOr<QueryEngine::Answer> QueryEngine::Compute(const Spec& spec) {

@@ -14,8 +14,8 @@
 //      and note which participants it counted, for their data-use reports.
 #pragma once
 
-#include <deque>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,7 +39,8 @@ struct QueryOptions {
   common::v1::DisclosurePolicy policy;
   // How long an answer may wait for analytics to catch up with the consent watermark.
   absl::Duration freshness_wait = absl::Seconds(2);
-  // How many distinct published cells per team the differencing guard remembers.
+  // How many distinct published cells per team and dataset the differencing guard remembers
+  // (at least half of it after forgetting the oldest).
   int guard_cells = 20000;
 };
 
@@ -80,12 +81,12 @@ class QueryEngine {
   const QueryOptions options_;
   std::function<absl::Time()> clock_;
 
-  // Per team: the distinct cells published so far (oldest first, bounded) and the last
-  // query log entry read.
+  // Per team: the distinct cells published so far, per dataset (oldest first, bounded), and
+  // the last query log entry read.
   struct TeamHistory {
     std::string last_id;
-    std::deque<std::pair<v1::Dataset, internal::CellPredicate>> cells;
-    absl::flat_hash_set<std::string> seen;
+    std::map<v1::Dataset, std::vector<internal::CellPredicate>> cells;
+    absl::flat_hash_set<std::string> seen;  // Key(dataset, cell) of every cell kept
   };
   absl::Mutex history_mu_;
   absl::flat_hash_map<std::string, TeamHistory> history_ ABSL_GUARDED_BY(history_mu_);

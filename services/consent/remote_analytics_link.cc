@@ -1,6 +1,7 @@
 // Implements the consent service's analytics link over the publisher and the clients.
 #include "services/consent/remote_analytics_link.h"
 
+#include "libs/common/crypto.h"
 #include "libs/outbox/deidentifier.h"
 #include "services/consent/analytics_translator.h"
 
@@ -15,7 +16,7 @@ absl::StatusOr<analytics::v1::ParticipantUsage> RemoteAnalyticsUsage::Participan
   absl::StatusOr<anonymizer::v1::PseudonymizeResponse> pseudonym =
       anonymizer_->Pseudonymize(outbox::kParticipantDomain, {participant});
   if (!pseudonym.ok()) return pseudonym.status();
-  if (pseudonym->pseudonyms_size() != 1 || !outbox::IsPseudonym(pseudonym->pseudonyms(0))) {
+  if (pseudonym->pseudonyms_size() != 1 || !IsPseudonym(pseudonym->pseudonyms(0))) {
     return absl::UnavailableError("anonymizer: no pseudonym for the participant");
   }
   return analytics_->GetParticipantUsage(pseudonym->pseudonyms(0));
