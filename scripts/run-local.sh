@@ -54,6 +54,8 @@ start_service() {  # name redis_port grpc_port metrics_port
   env "${redis_env[@]}" BRIDGING_PORT="$port" BRIDGING_METRICS_PORT="$metrics" \
     BRIDGING_PRINCIPAL_SECRET_FILE="$STATE/secrets/principal.secret" \
     BRIDGING_PSEUDONYM_KEY_FILE="$STATE/secrets/pseudonym.keys" \
+    BRIDGING_HTTP_PORT="$GATEWAY_HTTP_PORT" \
+    BRIDGING_BOOTSTRAP_ADMIN_KEY_FILE="$STATE/secrets/admin.key" \
     nohup "$BUILD/services/$name/$name" >>"$STATE/logs/$name.log" 2>&1 &
   echo $! >"$pidfile"
   echo "$name starting on 127.0.0.1:$port (metrics :$metrics, log .state/logs/$name.log)"
@@ -69,24 +71,54 @@ echo "loading demo data (waits until every service is SERVING)..."
 "$BUILD/scripts/demo/bridging-demo" --consent_target=127.0.0.1:7101 \
   --actions_target=127.0.0.1:7102 --analytics_target=127.0.0.1:7104 --secret_file="$STATE/secrets/principal.secret"
 
+# Demo organisations and one API key per role, created through the gateway's public API
+# (Connect/JSON with curl). A key's secret is shown once, so it is kept in .state/secrets/.
+GATEWAY_HTTP="http://127.0.0.1:$GATEWAY_HTTP_PORT"
+for _ in $(seq 100); do curl -fs "$GATEWAY_HTTP/healthz" >/dev/null && break; sleep 0.1; done
+admin_call() {  # method json
+  curl -s -X POST "$GATEWAY_HTTP/bridging.gateway.v1.AdminService/$1" \
+    -H "Authorization: Bearer $(cat "$STATE/secrets/admin.key")" \
+    -H 'Content-Type: application/json' -d "$2"
+}
+demo_key() {  # organisation display-name role
+  local org=$1 display=$2 role=$3 file="$STATE/secrets/demo-${1//\//-}.key"
+  admin_call CreateOrganization "{\"organization\":{\"name\":\"$org\",\"displayName\":\"$display\"}}" >/dev/null
+  if [ ! -s "$file" ]; then
+    local expire
+    expire=$(date -u -d '+90 days' +%Y-%m-%dT%H:%M:%SZ)
+    admin_call CreateApiKey "{\"parent\":\"$org\",\"apiKey\":{\"displayName\":\"demo\",\"role\":\"$role\",\"expireTime\":\"$expire\"}}" |
+      jq -r '.secret // empty' | (umask 077 && cat >"$file")
+    [ -s "$file" ] || { echo "could not create a demo key for $org" >&2; exit 1; }
+  fi
+  printf '  %-22s %-16s %s\n' "$org" "$role" "$(cat "$file")"
+}
+echo "demo API keys (Authorization: Bearer <key>):"
+DEMO_KEYS=$(
+  demo_key charities/sunflower "Sunflower Women's Project" ROLE_CHARITY
+  demo_key practices/riverside "Riverside Medical Practice" ROLE_PRACTICE
+  demo_key practices/hillview "Hillview Surgery" ROLE_PRACTICE
+  demo_key practices/canalside "Canalside Health Centre" ROLE_PRACTICE
+  demo_key researchers/demo-team "Demo research team" ROLE_RESEARCHER
+)
+echo "$DEMO_KEYS"
+
 cat <<MSG
 
-Bridging is running on loopback.
-  consent service   grpc 127.0.0.1:7101   metrics http://127.0.0.1:9101/metrics
-  actions service   grpc 127.0.0.1:7102   metrics http://127.0.0.1:9102/metrics
-  anonymizer        grpc 127.0.0.1:7103   metrics http://127.0.0.1:9103/metrics (stateless)
-  analytics         grpc 127.0.0.1:7104   metrics http://127.0.0.1:9104/metrics
-  consent Redis     127.0.0.1:6401 (ACL user 'consent', AOF appendfsync always)
-  actions Redis     127.0.0.1:6402 (ACL user 'actions', AOF appendfsync everysec)
-  analytics Redis   127.0.0.1:6404 (ACL user 'analytics', AOF appendfsync everysec)
+Bridging is running on loopback. Everything goes through the gateway:
+  gateway (gRPC)    127.0.0.1:7100        reflection on: grpcurl -plaintext 127.0.0.1:7100 list
+  gateway (HTTP)    $GATEWAY_HTTP   Connect/JSON: POST /<package>.<Service>/<Method>
+  gateway metrics   http://127.0.0.1:9100/metrics
+  operator key      .state/secrets/admin.key (ROLE_ADMIN: organisations, keys, audit)
+  services          consent :7101, actions :7102, anonymizer :7103, analytics :7104 — they
+                    refuse any call without the gateway's signed principal
+  Redis             gateway :6400, consent :6401, actions :6402, analytics :6404
+                    (own ACL user each, AOF on)
   logs              .state/logs/      secrets  .state/secrets/ (never commit)
 
-Services trust only a signed principal (the gateway will add it). To call one directly,
-mint headers for a role and pass them to any gRPC client, e.g. grpcurl (reflection is on):
-  H=\$($BUILD/libs/auth/bridging-principal --org=charities/sunflower --role=ROLE_CHARITY \\
-       --secret_file=.state/secrets/principal.secret)
-  eval grpcurl -plaintext \$H -d "'{\"parent\":\"charities/sunflower\"}'" \\
-       127.0.0.1:7101 bridging.consent.v1.ConsentService/ListParticipants
+Try it as the charity:
+  curl -s -X POST $GATEWAY_HTTP/bridging.consent.v1.ConsentService/ListParticipants \\
+    -H "Authorization: Bearer \$(cat .state/secrets/demo-charities-sunflower.key)" \\
+    -H 'Content-Type: application/json' -d '{"parent":"charities/sunflower"}'
 Print the demo data again (loading is idempotent): $BUILD/scripts/demo/bridging-demo
 Stop everything:                               scripts/stop-local.sh
 MSG

@@ -42,35 +42,45 @@ absl::StatusOr<std::string> ReadStringField(const google::protobuf::Message& mes
   return absl::InternalError("empty policy field path");
 }
 
-absl::Status CheckPolicy(const common::v1::MethodPolicy& policy, const Principal& principal,
-                         const google::protobuf::Message& request,
-                         const ShareGrantCheck& share_check) {
+absl::Status CheckPolicyOnResource(const common::v1::MethodPolicy& policy,
+                                   const Principal& principal, absl::string_view resource,
+                                   const ShareGrantCheck& share_check) {
   const auto& roles = policy.allowed_roles();
   if (std::find(roles.begin(), roles.end(), principal.role) == roles.end()) {
     return absl::PermissionDeniedError(
         absl::StrCat("role ", common::v1::Role_Name(principal.role), " may not call this method"));
   }
   if (policy.resource_field().empty()) return absl::OkStatus();
-  auto resource = ReadStringField(request, policy.resource_field());
-  if (!resource.ok()) return resource.status();
-  if (resource->empty()) return InvalidField(policy.resource_field(), "is required");
+  if (resource.empty()) return InvalidField(policy.resource_field(), "is required");
   // Operators and services are not tenants; their reach is bounded by allowed_roles.
   if (principal.role == common::v1::ROLE_SERVICE || principal.role == common::v1::ROLE_ADMIN) {
     return absl::OkStatus();
   }
-  const std::string owner = OwnerOf(*resource);
+  const std::string owner = OwnerOf(resource);
   if (owner.empty()) {
     return InvalidField(policy.resource_field(), "is not a resource name");
   }
   if (owner == principal.organization) return absl::OkStatus();
   if (policy.allow_shared_read() && share_check) {
-    auto shared = share_check(principal.organization, *resource);
+    auto shared = share_check(principal.organization, resource);
     if (!shared.ok()) return shared.status();
     if (*shared) return absl::OkStatus();
   }
   return absl::PermissionDeniedError(absl::StrCat(principal.organization, " may not act on ",
                                                   policy.resource_field(),
                                                   " owned by another organisation"));
+}
+
+absl::Status CheckPolicy(const common::v1::MethodPolicy& policy, const Principal& principal,
+                         const google::protobuf::Message& request,
+                         const ShareGrantCheck& share_check) {
+  std::string resource;
+  if (!policy.resource_field().empty()) {
+    auto field = ReadStringField(request, policy.resource_field());
+    if (!field.ok()) return field.status();
+    resource = *std::move(field);
+  }
+  return CheckPolicyOnResource(policy, principal, resource, share_check);
 }
 
 PolicyEnforcer::PolicyEnforcer(absl::string_view service_full_name, const PrincipalCodec* codec,

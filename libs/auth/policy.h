@@ -30,6 +30,12 @@ common::v1::MethodPolicy PolicyOf(const google::protobuf::MethodDescriptor& meth
 absl::StatusOr<std::string> ReadStringField(const google::protobuf::Message& message,
                                             absl::string_view path);
 
+// Decides whether `principal` may call a method with `policy` on `resource`, the value of
+// the policy's resource_field (ignored when the policy names none).
+absl::Status CheckPolicyOnResource(const common::v1::MethodPolicy& policy,
+                                   const Principal& principal, absl::string_view resource,
+                                   const ShareGrantCheck& share_check = nullptr);
+
 // Decides whether `principal` may call a method with `policy` on a request.
 absl::Status CheckPolicy(const common::v1::MethodPolicy& policy, const Principal& principal,
                          const google::protobuf::Message& request,

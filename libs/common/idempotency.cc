@@ -23,6 +23,7 @@ absl::Status ValidateRequestId(absl::string_view request_id) {
 
 std::string IdempotencyKey(absl::string_view prefix, absl::string_view organization,
                            absl::string_view request_id) {
+  if (request_id.empty()) return "";
   return absl::StrCat(prefix, ":request:", organization, ":", request_id);
 }
 

@@ -16,7 +16,8 @@ namespace bridging {
 absl::Status ValidateRequestId(absl::string_view request_id);
 
 // "<prefix>:request:<organization>:<request_id>": ids are scoped to the calling organisation,
-// so one tenant can never replay or probe another's request.
+// so one tenant can never replay or probe another's request. "" when request_id is empty
+// (the request is not idempotent).
 std::string IdempotencyKey(absl::string_view prefix, absl::string_view organization,
                            absl::string_view request_id);
 

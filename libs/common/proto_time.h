@@ -1,6 +1,7 @@
 // Conversions between absl time, google.protobuf.Timestamp and bridging.common.v1.Date.
 #pragma once
 
+#include <google/protobuf/duration.pb.h>
 #include <google/protobuf/timestamp.pb.h>
 
 #include "absl/status/statusor.h"
@@ -13,6 +14,7 @@ namespace bridging {
 
 google::protobuf::Timestamp ToTimestamp(absl::Time t);
 absl::Time FromTimestamp(const google::protobuf::Timestamp& ts);
+google::protobuf::Duration ToDuration(absl::Duration d);
 
 // INVALID_ARGUMENT naming `field` unless `date` is a real calendar day in 1900-9999.
 absl::StatusOr<absl::CivilDay> ToCivilDay(const common::v1::Date& date, absl::string_view field);

@@ -75,12 +75,15 @@ GrpcServerMetrics::GrpcServerMetrics(prometheus::Registry& registry)
                   .Help("Time from receiving an RPC to sending its status, by method")
                   .Register(registry)) {}
 
-MetricsInterceptorFactory::MetricsInterceptorFactory(std::shared_ptr<GrpcServerMetrics> metrics)
-    : metrics_(std::move(metrics)) {}
+MetricsInterceptorFactory::MetricsInterceptorFactory(
+    std::shared_ptr<GrpcServerMetrics> metrics, std::function<bool(absl::string_view)> known_method)
+    : metrics_(std::move(metrics)), known_method_(std::move(known_method)) {}
 
 grpc::experimental::Interceptor* MetricsInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new MetricsInterceptor(metrics_, info->method());
+  const char* method = info->method();
+  if (known_method_ && !known_method_(method)) method = "unknown";
+  return new MetricsInterceptor(metrics_, method);
 }
 
 }  // namespace bridging::server

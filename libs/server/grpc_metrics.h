@@ -8,7 +8,10 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <functional>
 #include <memory>
+
+#include "absl/strings/string_view.h"
 
 namespace bridging::server {
 
@@ -22,12 +25,16 @@ struct GrpcServerMetrics {
 // Creates one interceptor per call; it records the method, code and duration at the end.
 class MetricsInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit MetricsInterceptorFactory(std::shared_ptr<GrpcServerMetrics> metrics);
+  // `known_method`, when set, says which method paths may become label values; others are
+  // counted as "unknown" (a generic service sees any path a client makes up).
+  MetricsInterceptorFactory(std::shared_ptr<GrpcServerMetrics> metrics,
+                            std::function<bool(absl::string_view)> known_method = nullptr);
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 
  private:
   std::shared_ptr<GrpcServerMetrics> metrics_;
+  std::function<bool(absl::string_view)> known_method_;
 };
 
 }  // namespace bridging::server

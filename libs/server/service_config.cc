@@ -54,6 +54,19 @@ CommonSettings CommonSettingsFromFlags() {
   return settings;
 }
 
+absl::StatusOr<store::RedisOptions> RedisOptionsFrom(const CommonSettings& settings) {
+  absl::StatusOr<store::RedisOptions> redis = store::ParseRedisAddress(settings.redis_addr);
+  if (!redis.ok()) return redis.status();
+  redis->user = settings.redis_user;
+  redis->pool_size = settings.redis_pool_size;
+  if (!settings.redis_password_file.empty()) {
+    absl::StatusOr<std::string> password = auth::LoadSecretFile(settings.redis_password_file);
+    if (!password.ok()) return password.status();
+    redis->password = *std::move(password);
+  }
+  return redis;
+}
+
 absl::StatusOr<ServiceConfig> LoadServiceConfig(const CommonSettings& settings) {
   ServiceConfig config;
   absl::StatusOr<std::string> secret = auth::LoadSecretFile(settings.principal_secret_file);
@@ -72,16 +85,9 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const CommonSettings& settings) 
     config.host.metrics_address = absl::StrCat(settings.listen_host, ":", settings.metrics_port);
   }
   if (!settings.redis_addr.empty()) {
-    absl::StatusOr<store::RedisOptions> redis = store::ParseRedisAddress(settings.redis_addr);
+    absl::StatusOr<store::RedisOptions> redis = RedisOptionsFrom(settings);
     if (!redis.ok()) return redis.status();
     config.redis = *std::move(redis);
-    config.redis.user = settings.redis_user;
-    config.redis.pool_size = settings.redis_pool_size;
-    if (!settings.redis_password_file.empty()) {
-      absl::StatusOr<std::string> password = auth::LoadSecretFile(settings.redis_password_file);
-      if (!password.ok()) return password.status();
-      config.redis.password = *std::move(password);
-    }
   }
   return config;
 }

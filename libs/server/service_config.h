@@ -52,6 +52,10 @@ CommonSettings CommonSettingsFromFlags();
 // secret too short or an address malformed.
 absl::StatusOr<ServiceConfig> LoadServiceConfig(const CommonSettings& settings);
 
+// The Redis connection settings alone (address, ACL user, password file), for tools that
+// read a service's store without running the service.
+absl::StatusOr<store::RedisOptions> RedisOptionsFrom(const CommonSettings& settings);
+
 // Logs a startup_failed event and returns the process exit code (1).
 int StartupFailed(const absl::Status& status);
 

@@ -3,13 +3,34 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
 #include <signal.h>
+
+#include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "libs/common/log.h"
 #include "libs/server/grpc_metrics.h"
 
 namespace bridging::server {
+namespace {
+
+// Drops the process-wide reflection plugin from one server, for a service that registers
+// its own grpc.reflection.v1alpha.ServerReflection.
+class WithoutBuiltinReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                  [](const auto& plugin) {
+                                    return plugin->name() == "proto_server_reflection";
+                                  }),
+                   plugins->end());
+  }
+};
+
+}  // namespace
 
 ServiceHost::ServiceHost(ServiceHostOptions options)
     : options_(std::move(options)), registry_(std::make_shared<prometheus::Registry>()) {}
@@ -29,6 +50,8 @@ absl::Status ServiceHost::Start() {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
   for (grpc::Service* service : services_) builder.RegisterService(service);
+  if (generic_service_ != nullptr) builder.RegisterCallbackGenericService(generic_service_);
+  if (!options_.builtin_reflection) builder.SetOption(std::make_unique<WithoutBuiltinReflection>());
   // gRPC sets SO_REUSEPORT by default, which lets a second process silently share the port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
@@ -42,7 +65,7 @@ absl::Status ServiceHost::Start() {
 
   auto metrics = std::make_shared<GrpcServerMetrics>(*registry_);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-  creators.push_back(std::make_unique<MetricsInterceptorFactory>(metrics));
+  creators.push_back(std::make_unique<MetricsInterceptorFactory>(metrics, options_.known_method));
   builder.experimental().SetInterceptorCreators(std::move(creators));
 
   server_ = builder.BuildAndStart();

@@ -9,6 +9,7 @@
 //   host.RunUntilSignalled();
 #pragma once
 
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
 #include <prometheus/exposer.h>
 #include <prometheus/registry.h>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
@@ -37,6 +39,11 @@ struct ServiceHostOptions {
   absl::Duration readiness_interval = absl::Seconds(1);
   // How long in-flight calls get to finish on shutdown.
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // False when the service serves its own reflection (the gateway describes the services it
+  // proxies, which the built-in reflection cannot see).
+  bool builtin_reflection = true;
+  // When set, only these method paths become metric labels; others count as "unknown".
+  std::function<bool(absl::string_view)> known_method;
 };
 
 class ServiceHost {
@@ -51,6 +58,9 @@ class ServiceHost {
 
   // Registers a service (not owned; must outlive the host). Call before Start().
   void AddService(grpc::Service* service);
+
+  // Takes every call no registered service handles (not owned). Call before Start().
+  void SetGenericService(grpc::CallbackGenericService* service) { generic_service_ = service; }
 
   // A dependency the service needs to be SERVING (e.g. its Redis). Call before Start().
   void AddReadinessCheck(std::string name, std::function<absl::Status()> check);
@@ -77,6 +87,7 @@ class ServiceHost {
   ServiceHostOptions options_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::vector<grpc::Service*> services_;
+  grpc::CallbackGenericService* generic_service_ = nullptr;
   std::vector<std::pair<std::string, std::function<absl::Status()>>> checks_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<prometheus::Exposer> exposer_;

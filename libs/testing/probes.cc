@@ -63,6 +63,12 @@ bool WaitForServing(int port, absl::Duration timeout) {
 }
 
 absl::StatusOr<std::string> ReflectionListServices(const std::shared_ptr<grpc::Channel>& channel) {
+  // ServerReflectionRequest{list_services: ""}: field 7, length-delimited, empty.
+  return ReflectionAsk(channel, std::string("\x3a\x00", 2));
+}
+
+absl::StatusOr<std::string> ReflectionAsk(const std::shared_ptr<grpc::Channel>& channel,
+                                          const std::string& request_bytes) {
   grpc::GenericStub stub(channel);
   grpc::CompletionQueue cq;
   grpc::ClientContext context;
@@ -74,8 +80,6 @@ absl::StatusOr<std::string> ReflectionListServices(const std::shared_ptr<grpc::C
     bool ok = false;
     return cq.Next(&got, &ok) && got == tag && ok;
   };
-  // ServerReflectionRequest{list_services: ""}: field 7, length-delimited, empty.
-  const std::string request_bytes("\x3a\x00", 2);
   grpc::Slice slice(request_bytes);
   grpc::ByteBuffer request(&slice, 1);
   grpc::ByteBuffer response;

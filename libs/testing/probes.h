@@ -31,6 +31,11 @@ bool WaitForServing(int port, absl::Duration timeout);
 // response bytes, which hold every service name.
 absl::StatusOr<std::string> ReflectionListServices(const std::shared_ptr<grpc::Channel>& channel);
 
+// Sends one serialised ServerReflectionRequest on a fresh reflection stream and returns the
+// serialised ServerReflectionResponse.
+absl::StatusOr<std::string> ReflectionAsk(const std::shared_ptr<grpc::Channel>& channel,
+                                          const std::string& request_bytes);
+
 // GET http://127.0.0.1:port/path; returns the body of a 200 response.
 absl::StatusOr<std::string> HttpGet(int port, const std::string& path);
 
