@@ -8,7 +8,8 @@ packages=(
   libabsl-dev libhiredis-dev prometheus-cpp-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libphonenumber-dev
-  redis-server redis-tools
+  redis-server redis-tools curl jq
+  libcpp-httplib-dev
   postgresql-15 libpq-dev
 )
 

@@ -1,9 +1,11 @@
 // Implements organisations, API keys and secret authentication over the gateway's Redis.
 #include "services/gateway/key_registry.h"
 
+#include <algorithm>
 #include <regex>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/crypto.h"
@@ -271,7 +273,11 @@ absl::StatusOr<v1::ListApiKeysResponse> KeyRegistry::ListApiKeys(
       return response;  // the index is exhausted
     }
   }
-  response.set_next_page_token(EncodePageToken(scope, cursor));
+  // A page that filled exactly at the end of the index gets no token (no empty last page).
+  ASSIGN_OR_RETURN(store::Reply rest,
+                   store_.Command({"ZRANGEBYLEX", keys::OrgKeys(request.parent()),
+                                   absl::StrCat("(", cursor), "+", "LIMIT", "0", "1"}));
+  if (!rest.elements.empty()) response.set_next_page_token(EncodePageToken(scope, cursor));
   return response;
 }
 
@@ -381,8 +387,11 @@ absl::StatusOr<v1::ApiKey> KeyRegistry::EnsureBootstrapKey(absl::string_view org
   if (RoleOfOrganization(organization) != common::v1::ROLE_ADMIN) {
     return InvalidField("bootstrap organisation", "must be operators/{id}");
   }
-  if (secret.size() < 32 || secret.size() > kMaxSecretLength) {
-    return InvalidField("bootstrap key", "must be 32-256 characters");
+  // The same shape the authenticator accepts for API keys, so the key is usable.
+  if (secret.size() < 32 || secret.size() > kMaxSecretLength ||
+      !std::all_of(secret.begin(), secret.end(),
+                   [](char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)); })) {
+    return InvalidField("bootstrap key", "must be 32-256 letters and digits");
   }
   ASSIGN_OR_RETURN(store::Reply existing,
                    store_.Command({"GET", keys::KeyHash(Sha256Hex(secret))}));

@@ -20,10 +20,15 @@ absl::Status Malformed() { return absl::InvalidArgumentError("request is not a v
 
 // Scans one message for the field `path[0]`; returns the last value the path resolves to in
 // it (nullopt if none).
-absl::StatusOr<std::optional<std::string>> Scan(absl::string_view bytes,
-                                                absl::Span<const int> path) {
+// protobuf refuses messages nested deeper than this; so does the scan, counting the levels
+// of the path as well as the groups skipped inside each.
+constexpr int kMaxDepth = 100;
+
+absl::StatusOr<std::optional<std::string>> Scan(absl::string_view bytes, absl::Span<const int> path,
+                                                int depth_left) {
   google::protobuf::io::CodedInputStream input(reinterpret_cast<const uint8_t*>(bytes.data()),
                                                static_cast<int>(bytes.size()));
+  input.SetRecursionLimit(depth_left);
   std::optional<std::string> found;
   while (!input.ExpectAtEnd()) {
     const uint32_t tag = input.ReadTag();
@@ -42,7 +47,9 @@ absl::StatusOr<std::optional<std::string>> Scan(absl::string_view bytes,
       found = std::move(value);
       continue;
     }
-    absl::StatusOr<std::optional<std::string>> nested = Scan(value, path.subspan(1));
+    if (depth_left <= 0) return Malformed();
+    absl::StatusOr<std::optional<std::string>> nested =
+        Scan(value, path.subspan(1), depth_left - 1);
     if (!nested.ok()) return nested.status();
     if (nested->has_value()) found = std::move(*nested);
   }
@@ -74,9 +81,9 @@ absl::StatusOr<std::vector<int>> ResolveStringField(const google::protobuf::Desc
 
 absl::StatusOr<std::string> ReadStringAtPath(absl::string_view bytes, absl::Span<const int> path) {
   if (path.empty()) return std::string();
-  // Each level is one nested message; protobuf itself refuses nesting beyond 100.
-  if (path.size() > 100) return Malformed();
-  absl::StatusOr<std::optional<std::string>> found = Scan(bytes, path);
+  // Each level but the last is one nested message.
+  if (path.size() > kMaxDepth + 1) return Malformed();
+  absl::StatusOr<std::optional<std::string>> found = Scan(bytes, path, kMaxDepth);
   if (!found.ok()) return found.status();
   return found->value_or("");
 }

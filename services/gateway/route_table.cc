@@ -49,7 +49,9 @@ absl::StatusOr<std::vector<RouteTable::Route>> RouteTable::ParseSpec(absl::strin
     route.target = std::string(target_owner[0]);
     if (target_owner.size() > 1) route.owner = std::string(target_owner[1]);
     if (lhs_rhs.size() > 1) route.address = std::string(lhs_rhs[1]);
-    const bool owner_ok = route.owner.empty() || OwnerOf(route.owner) == route.owner;
+    // "target@" names no owner: refuse it rather than read it as a default route.
+    const bool owner_ok =
+        target_owner.size() == 1 || (!route.owner.empty() && OwnerOf(route.owner) == route.owner);
     if (lhs_rhs.size() != 2 || target_owner.size() > 2 || !ValidTarget(route.target) || !owner_ok ||
         !ValidAddress(route.address)) {
       return InvalidField("routes",
