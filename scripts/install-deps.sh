@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libphonenumber-dev
   redis-server redis-tools curl jq
-  libcpp-httplib-dev
+  libcpp-httplib-dev nginx
   postgresql-15 libpq-dev
 )
 
