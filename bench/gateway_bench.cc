@@ -19,11 +19,12 @@
 // 5. Checks that the gateway's audit log holds an event for every call sent through it.
 //
 // Clients use gRPC's callback API, so sending never waits for answers. Exits with 1 if any
-// call fails.
+// call fails; if a process dies, the run stops at once and prints the end of its log.
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -422,7 +423,6 @@ absl::StatusOr<std::string> CreateBenchKey(const Deployment& d) {
 // One way of reaching the anonymizer.
 struct Path {
   std::string name;
-  int port = 0;
   Child* proxy = nullptr;  // nginx or the gateway; none for direct
   pid_t proxy_pid = -1;
   pid_t proxy_redis_pid = -1;  // the gateway's Redis
@@ -909,7 +909,6 @@ std::vector<Path> MakePaths(Deployment& d, const auth::PrincipalCodec& codec,
   auto add_path = [&](std::string name, int port) -> Path& {
     Path& path = paths.emplace_back();
     path.name = std::move(name);
-    path.port = port;
     for (int c = 0; c < channels; ++c) {
       path.stubs.push_back(AnonymizerService::NewStub(OwnChannel(port, c)));
     }

@@ -5,7 +5,6 @@
 #include <grpcpp/support/client_callback.h>
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,18 +60,14 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   }
 
   void OnWriteDone(bool ok) override {
-    std::optional<grpc::Status> backend_status;
-    {
-      absl::MutexLock lock(&mu_);
-      server_writing_ = false;
-      backend_status = backend_status_;
-    }
-    if (backend_status.has_value()) return FinishServer(*backend_status);
-    if (!ok) {
+    // The hold taken in OnBackendReadDone keeps the backend call (and its OnDone) alive
+    // until the next read is started, so StartRead never meets a finished stream.
+    if (ok) {
+      backend_.StartRead(&response_);
+    } else {
       backend_context_.TryCancel();  // the client went away
-      return;
     }
-    backend_.StartRead(&response_);
+    backend_.RemoveHold();
   }
 
   void OnCancel() override { backend_context_.TryCancel(); }
@@ -132,24 +127,16 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   }
 
   void OnBackendReadDone(bool ok) {
-    if (!ok) return;  // the backend finished; OnBackendDone brings the status
-    {
-      absl::MutexLock lock(&mu_);
-      server_writing_ = true;
-    }
+    if (!ok) return;     // the backend finished; OnBackendDone brings the status
+    backend_.AddHold();  // released by OnWriteDone
     StartWrite(&response_);
   }
 
   void OnBackendDone(const grpc::Status& status) {
     admitted_->Finish(status);
-    bool finish_now = false;
-    {
-      absl::MutexLock lock(&mu_);
-      backend_status_ = status;
-      finish_now = !server_writing_;
-    }
-    // A response still being written to the client is sent before the status.
-    if (finish_now) FinishServer(status);
+    // The hold taken while a response is written to the client delays this until that write
+    // is done, so the status always goes after the last response.
+    FinishServer(status);
     Release();
   }
 
@@ -184,9 +171,7 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
 
   absl::Mutex mu_;
   bool backend_started_ ABSL_GUARDED_BY(mu_) = false;
-  bool server_writing_ ABSL_GUARDED_BY(mu_) = false;
   bool server_finished_ ABSL_GUARDED_BY(mu_) = false;
-  std::optional<grpc::Status> backend_status_ ABSL_GUARDED_BY(mu_);
   int released_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
