@@ -24,7 +24,7 @@ constexpr char kPlanPattern[] = "practices/{practice}/plans/{plan}";
 constexpr char kActionPattern[] = "practices/{practice}/plans/{plan}/actions/{action}";
 
 std::string RequestKey(const auth::Principal& caller, const std::string& request_id) {
-  return request_id.empty() ? "" : IdempotencyKey(keys::kPrefix, caller.organization, request_id);
+  return IdempotencyKey(keys::kPrefix, caller.organization, request_id);
 }
 
 bool Owns(const auth::Principal& caller, const std::string& name) {

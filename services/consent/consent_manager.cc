@@ -90,9 +90,7 @@ absl::StatusOr<v1::Participant> ConsentManager::CreateParticipant(
   RETURN_IF_ERROR(RejectPersonalIdentifiers("participant.alias", input.alias()));
 
   const std::string request_key =
-      request.request_id().empty()
-          ? ""
-          : IdempotencyKey(keys::kPrefix, caller.organization, request.request_id());
+      IdempotencyKey(keys::kPrefix, caller.organization, request.request_id());
   const std::string fingerprint = RequestFingerprint("CreateParticipant", request);
   ASSIGN_OR_RETURN(auto replay, committer_.FindReplay(request_key, fingerprint));
   if (replay.has_value()) return store::ParseStored<v1::Participant>(replay->response);
@@ -198,9 +196,7 @@ absl::StatusOr<v1::ConsentRecord> ConsentManager::RecordConsent(
     }
   }
   const std::string request_key =
-      request.request_id().empty()
-          ? ""
-          : IdempotencyKey(keys::kPrefix, caller.organization, request.request_id());
+      IdempotencyKey(keys::kPrefix, caller.organization, request.request_id());
   const std::string fingerprint = RequestFingerprint("RecordConsent", request);
   ASSIGN_OR_RETURN(auto replay, committer_.FindReplay(request_key, fingerprint));
   if (replay.has_value()) return store::ParseStored<v1::ConsentRecord>(replay->response);
@@ -286,9 +282,7 @@ absl::StatusOr<v1::WithdrawalReceipt> ConsentManager::RecordWithdrawal(
   }
   if (asked.empty()) asked.insert(AllPurposes().begin(), AllPurposes().end());
   const std::string request_key =
-      request.request_id().empty()
-          ? ""
-          : IdempotencyKey(keys::kPrefix, caller.organization, request.request_id());
+      IdempotencyKey(keys::kPrefix, caller.organization, request.request_id());
   const std::string fingerprint = RequestFingerprint("WithdrawConsent", request);
   // A replayed receipt carries the sequence of the original change.
   auto replayed_receipt =

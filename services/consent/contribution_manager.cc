@@ -98,9 +98,7 @@ absl::StatusOr<v1::Contribution> ContributionManager::SubmitContribution(
   }
 
   const std::string request_key =
-      request.request_id().empty()
-          ? ""
-          : IdempotencyKey(keys::kPrefix, caller.organization, request.request_id());
+      IdempotencyKey(keys::kPrefix, caller.organization, request.request_id());
   const std::string fingerprint = RequestFingerprint("SubmitContribution", request);
   ASSIGN_OR_RETURN(auto replay, committer_.FindReplay(request_key, fingerprint));
   if (replay.has_value()) return store::ParseStored<v1::Contribution>(replay->response);
@@ -182,8 +180,7 @@ absl::StatusOr<v1::Contribution> ContributionManager::ChangeContribution(
   RETURN_IF_ERROR(ParseName(name, kContributionPattern, "name").status());
   RETURN_IF_ERROR(ValidateRequestId(request_id));
   const std::string participant = ParticipantOf(name);
-  const std::string request_key =
-      request_id.empty() ? "" : IdempotencyKey(keys::kPrefix, caller.organization, request_id);
+  const std::string request_key = IdempotencyKey(keys::kPrefix, caller.organization, request_id);
   const std::string fingerprint = RequestFingerprint(method, request);
   ASSIGN_OR_RETURN(auto replay, committer_.FindReplay(request_key, fingerprint));
   if (replay.has_value()) return store::ParseStored<v1::Contribution>(replay->response);

@@ -6,7 +6,7 @@
 //   log.Start();
 //   RETURN_IF_ERROR(log.CheckAccepting());   // before admitting a call
 //   log.Record(event);                      // after it finished
-//   ASSIGN_OR_RETURN(auto page, log.List(request, /*caller_is_admin=*/false));
+//   ASSIGN_OR_RETURN(auto page, log.List(request));  // the caller checked "-" is an admin's
 #pragma once
 
 #include <prometheus/registry.h>

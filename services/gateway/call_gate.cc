@@ -60,13 +60,12 @@ absl::StatusOr<std::unique_ptr<AdmittedCall>> CallGate::Admit(const CallStart& s
   const MethodInfo* method = methods_.Find(start.method);
   if (method == nullptr) {
     absl::Status refused = absl::UnimplementedError("the gateway serves no such method");
-    Record(start.method, nullptr, "", "", false, refused, started);
+    Record(start.method, nullptr, nullptr, "", "", refused, started);
     return refused;
   }
-  const bool mutating = method->policy.mutating();
   auto refuse = [&](const Caller* caller, absl::string_view resource, absl::string_view request_id,
                     absl::Status status) {
-    Record(method->path, caller, resource, request_id, mutating, status, started);
+    Record(method->path, method, caller, resource, request_id, status, started);
     return status;
   };
   if (start.request.size() > options_.max_request_bytes) {
@@ -119,9 +118,9 @@ absl::StatusOr<std::unique_ptr<AdmittedCall>> CallGate::Admit(const CallStart& s
   return call;
 }
 
-void CallGate::Record(absl::string_view method, const Caller* caller, absl::string_view resource,
-                      absl::string_view request_id, bool mutating, const absl::Status& outcome,
-                      absl::Time start) const {
+void CallGate::Record(absl::string_view path, const MethodInfo* method, const Caller* caller,
+                      absl::string_view resource, absl::string_view request_id,
+                      const absl::Status& outcome, absl::Time start) const {
   const absl::Time now = absl::Now();
   v1::AuditEvent event;
   if (caller != nullptr) {
@@ -131,18 +130,17 @@ void CallGate::Record(absl::string_view method, const Caller* caller, absl::stri
       event.set_api_key(caller->credential_name);
     }
   }
-  event.set_method(Bounded(method, 200));
+  event.set_method(Bounded(path, 200));
   event.set_resource(Bounded(resource, 300));
   event.set_outcome_code(static_cast<int32_t>(outcome.code()));
-  event.set_mutating(mutating);
+  event.set_mutating(method != nullptr && method->policy.mutating());
   event.set_request_id(Bounded(request_id, 64));
   *event.mutable_event_time() = ToTimestamp(start);
   *event.mutable_latency() = ToDuration(now - start);
   audit_.Record(std::move(event));
 
-  const bool known = methods_.Find(method) != nullptr;
   calls_
-      .Add({{"method", known ? std::string(method) : "unknown"},
+      .Add({{"method", method != nullptr ? method->path : "unknown"},
             {"code", absl::StatusCodeToString(outcome.code())}})
       .Increment();
 }
@@ -172,7 +170,7 @@ void AdmittedCall::Finish(const grpc::Status& status) {
   finished_ = true;
   slot_.Release();
   gate_->Record(
-      method_->path, &caller_, resource_, request_id_, method_->policy.mutating(),
+      method_->path, method_, &caller_, resource_, request_id_,
       absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message()),
       start_);
 }

@@ -112,9 +112,10 @@ class CallGate {
 
  private:
   friend class AdmittedCall;
-  // Audits a call that ends here (refused, or finished) and counts it.
-  void Record(absl::string_view method, const Caller* caller, absl::string_view resource,
-              absl::string_view request_id, bool mutating, const absl::Status& outcome,
+  // Audits a call that ends here (refused, or finished) and counts it. `method` is null for a
+  // path the contract does not define.
+  void Record(absl::string_view path, const MethodInfo* method, const Caller* caller,
+              absl::string_view resource, absl::string_view request_id, const absl::Status& outcome,
               absl::Time start) const;
 
   const MethodTable& methods_;

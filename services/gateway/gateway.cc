@@ -3,11 +3,11 @@
 
 #include <grpcpp/server_builder.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "bridging/gateway/v1/admin.grpc.pb.h"
 #include "libs/common/crypto.h"
@@ -19,11 +19,7 @@ namespace {
 
 // Reads the bootstrap secret, or writes a fresh one (readable by the owner only).
 absl::StatusOr<std::string> LoadOrCreateSecret(const std::string& path) {
-  std::ifstream in(path);
-  if (in) {
-    std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return std::string(absl::StripAsciiWhitespace(secret));
-  }
+  if (access(path.c_str(), F_OK) == 0) return auth::LoadSecretFile(path);
   const std::string secret = RandomId(48);
   const mode_t old_mask = umask(077);
   std::ofstream out(path, std::ios::trunc);

@@ -167,11 +167,12 @@ absl::StatusOr<v1::ApiKey> KeyRegistry::StoreNewKey(const std::string& parent, v
                                                     const std::string& request_key,
                                                     const std::string& fingerprint) {
   const std::string id = KeyIdOf(key.name());
+  const std::string hash_key = keys::KeyHash(Sha256Hex(secret));
   store::AtomicWrite write;
   write.ExpectAbsent(keys::Key(key.name()))
-      .ExpectAbsent(keys::KeyHash(Sha256Hex(secret)))
+      .ExpectAbsent(hash_key)
       .Set(keys::Key(key.name()), key.SerializeAsString())
-      .Set(keys::KeyHash(Sha256Hex(secret)), key.name())
+      .Set(hash_key, key.name())
       .ZAdd(keys::OrgKeys(parent), 0, id);
   // A replay answers with the key but never the secret: the secret is not kept.
   if (!request_key.empty()) write.Idempotent(request_key, fingerprint, key.SerializeAsString());
