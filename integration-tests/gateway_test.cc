@@ -21,10 +21,13 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "bridging/actions/v1/actions.grpc.pb.h"
+#include "bridging/analytics/v1/analytics.grpc.pb.h"
 #include "bridging/consent/v1/consent.grpc.pb.h"
 #include "bridging/gateway/v1/admin.grpc.pb.h"
 #include "integration-tests/local_suite.h"
 #include "libs/auth/policy.h"
+#include "libs/auth/principal.h"
+#include "libs/common/contract.h"
 #include "libs/common/proto_time.h"
 #include "libs/store/redis_store.h"
 #include "libs/testing/probes.h"
@@ -61,7 +64,7 @@ class GatewayTest : public ::testing::Test {
     // types) the test reads answers with.
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     // Links the contract's descriptors, which the matrix reads policies from.
-    contract_ = gateway::MethodTable::ContractServices();
+    contract_ = ContractServices();
     testing::LocalSuiteOptions options;
     options.binaries = {{"consent", CONSENT_BINARY},
                         {"actions", ACTIONS_BINARY},
@@ -604,7 +607,9 @@ TEST_F(GatewayTest, APracticeWithItsOwnBackendKeepsItsPlansOnIt) {
   auto own_actions = testing::ChildProcess::Start(
       {ACTIONS_BINARY, absl::StrCat("--port=", own_port), "--metrics_port=0",
        "--principal_secret_file=" + suite_->dir() + "/principal.secret",
-       "--redis_addr=" + (*own_redis)->address()},
+       "--redis_addr=" + (*own_redis)->address(),
+       "--anonymizer_addr=" + suite_->address("anonymizer"),
+       "--analytics_addr=" + suite_->address("analytics"), "--outbox_source=actions/alpha"},
       {}, suite_->dir() + "/actions-alpha.log");
   ASSERT_TRUE(own_actions.ok()) << own_actions.status();
   ASSERT_TRUE(testing::WaitForServing(own_port, absl::Seconds(30)))
@@ -633,6 +638,18 @@ TEST_F(GatewayTest, APracticeWithItsOwnBackendKeepsItsPlansOnIt) {
     grpc::Status status = plans->CreatePlan(&context, request, &plan);
     ASSERT_TRUE(status.ok()) << practice << ": " << status.error_message();
     created[practice] = plan.name();
+    actions::v1::CreateActionRequest action_request;
+    action_request.set_parent(plan.name());
+    action_request.mutable_action()->set_title("Offer a longer first appointment");
+    action_request.mutable_action()->set_principle(common::v1::PRINCIPLE_SAFETY);
+    action_request.mutable_action()->set_area(common::v1::AREA_APPOINTMENTS);
+    action_request.mutable_action()->set_owner_role("practice manager");
+    *action_request.mutable_action()->mutable_due_date() = ToDate(TodayUtc(absl::Now()) + 30);
+    actions::v1::Action action;
+    grpc::ClientContext action_context;
+    Authorize(&action_context, SecretFor(practice));
+    status = plans->CreateAction(&action_context, action_request, &action);
+    ASSERT_TRUE(status.ok()) << practice << ": " << status.error_message();
   }
   auto own_store = testing::ConnectTestStore(**own_redis);
   auto shared_store = testing::ConnectTestStore(suite_->redis("actions"));
@@ -644,6 +661,27 @@ TEST_F(GatewayTest, APracticeWithItsOwnBackendKeepsItsPlansOnIt) {
   EXPECT_FALSE(exists(*shared_store, created["practices/alpha"]));
   EXPECT_TRUE(exists(*shared_store, created["practices/beta"]));
   EXPECT_FALSE(exists(*own_store, created["practices/beta"]));
+
+  // Its outbox reaches analytics under its own source: under the shared "actions" one, its
+  // first sequence numbers would be taken as already applied and dropped.
+  auto analytics =
+      analytics::v1::AnalyticsService::NewStub(testing::LoopbackChannel(suite_->port("analytics")));
+  const auth::PrincipalCodec codec(suite_->principal_secret());
+  int64_t applied = 0;
+  for (absl::Time deadline = absl::Now() + absl::Seconds(20); absl::Now() < deadline;
+       absl::SleepFor(absl::Milliseconds(100))) {
+    analytics::v1::GetAppliedSequenceRequest request;
+    request.set_source("actions/alpha");
+    analytics::v1::AppliedSequence sequence;
+    grpc::ClientContext context;
+    codec.Attach({"services/actions", common::v1::ROLE_SERVICE}, &context);
+    if (analytics->GetAppliedSequence(&context, request, &sequence).ok() &&
+        sequence.sequence() > 0) {
+      applied = sequence.sequence();
+      break;
+    }
+  }
+  EXPECT_GT(applied, 0) << testing::ReadFile(suite_->dir() + "/actions-alpha.log");
 }
 
 }  // namespace

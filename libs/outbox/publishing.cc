@@ -24,9 +24,10 @@ Publishing::Publishing(const PublishingSettings& settings, const auth::Principal
       std::make_unique<AnonymizerClient>(anonymizer_channel, codec, self, absl::Seconds(1));
   query_analytics_ =
       std::make_unique<AnalyticsClient>(analytics_channel, codec, self, absl::Seconds(1));
-  publisher_ =
-      std::make_unique<OutboxPublisher>(OutboxPublisherOptions::ForService(settings.service), store,
-                                        translator, *anonymizer_, *analytics_, registry);
+  OutboxPublisherOptions options = OutboxPublisherOptions::ForService(settings.service);
+  if (!settings.source.empty()) options.source = settings.source;
+  publisher_ = std::make_unique<OutboxPublisher>(std::move(options), store, translator,
+                                                 *anonymizer_, *analytics_, registry);
 }
 
 void Publishing::Start() {

@@ -25,6 +25,10 @@ struct PublishingSettings {
   std::string service;
   std::string anonymizer_addr;
   std::string analytics_addr;  // empty: disabled
+  // The analytics source name; empty means `service`. Each backend publishing the same kind
+  // of data needs its own (a practice's own actions backend: "actions/riverside"), because
+  // analytics applies each source's sequence numbers once, in order.
+  std::string source;
 };
 
 class Publishing {

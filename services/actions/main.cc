@@ -1,5 +1,6 @@
 // actions service binary: wires the actions Redis, the plan manager, the outbox publisher
 // (with the anonymizer and analytics) and the gRPC host.
+#include "absl/flags/flag.h"
 #include "absl/time/clock.h"
 #include "libs/common/log.h"
 #include "libs/outbox/publishing.h"
@@ -10,6 +11,10 @@
 #include "libs/store/redis_store.h"
 #include "services/actions/actions_service.h"
 #include "services/actions/analytics_translator.h"
+
+ABSL_FLAG(std::string, outbox_source, "actions",
+          "This backend's source name at analytics; a practice's own actions backend needs "
+          "its own, e.g. actions/riverside");
 
 int main(int argc, char** argv) {
   using namespace bridging;
@@ -27,7 +32,8 @@ int main(int argc, char** argv) {
   const actions::ActionsTranslator translator{};
   // The publisher reads the store directly: its idle XREAD BLOCK would otherwise show up as
   // slow commands in the store's latency metrics (it has its own metrics).
-  outbox::Publishing publishing({"actions", config->anonymizer_addr, config->analytics_addr},
+  outbox::Publishing publishing({"actions", config->anonymizer_addr, config->analytics_addr,
+                                 absl::GetFlag(FLAGS_outbox_source)},
                                 &codec, store.inner(), translator, *host.registry());
   actions::PlanManager manager(store, [] { return absl::Now(); });
   actions::ActionPlanServiceImpl service(&manager, &codec);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "bridging/gateway/v1/admin.grpc.pb.h"
+#include "libs/common/contract.h"
 #include "libs/common/crypto.h"
 #include "libs/common/log.h"
 #include "libs/common/status_macros.h"
@@ -63,7 +64,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(GatewayOptions options)
 
   g.gate_ = std::make_unique<CallGate>(g.methods_, *g.routes_, *g.authenticator_, *g.limiter_,
                                        *g.audit_, g.codec_, *g.host_.registry(), g.options_.gate);
-  std::vector<std::string> services = MethodTable::ContractServices();
+  std::vector<std::string> services = ContractServices();
   services.push_back("grpc.health.v1.Health");
   services.push_back("grpc.reflection.v1alpha.ServerReflection");
   g.reflection_ = std::make_unique<ContractReflection>(std::move(services));
@@ -81,7 +82,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(GatewayOptions options)
 
 Gateway::Gateway(GatewayOptions options)
     : options_(std::move(options)),
-      methods_(MethodTable::ContractServices()),
+      methods_(ContractServices()),
       host_([this] {
         server::ServiceHostOptions host = options_.host;
         host.builtin_reflection = false;

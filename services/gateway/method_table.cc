@@ -2,33 +2,10 @@
 #include "services/gateway/method_table.h"
 
 #include "absl/strings/str_cat.h"
-#include "bridging/actions/v1/actions.pb.h"
-#include "bridging/analytics/v1/analytics.pb.h"
-#include "bridging/anonymizer/v1/anonymizer.pb.h"
-#include "bridging/consent/v1/consent.pb.h"
-#include "bridging/gateway/v1/admin.pb.h"
 #include "libs/auth/policy.h"
 #include "services/gateway/request_fields.h"
 
 namespace bridging::gateway {
-
-std::vector<std::string> MethodTable::ContractServices() {
-  // Naming a message of each contract file also links that file's descriptors into the
-  // binary: without it, the generated pool would not know the services.
-  const google::protobuf::FileDescriptor* files[] = {
-      consent::v1::Participant::descriptor()->file(),
-      actions::v1::Plan::descriptor()->file(),
-      anonymizer::v1::PseudonymizeRequest::descriptor()->file(),
-      analytics::v1::ConsentEvent::descriptor()->file(),
-      v1::Organization::descriptor()->file(),
-  };
-  std::vector<std::string> services;
-  for (const auto* file : files) {
-    for (int i = 0; i < file->service_count(); ++i)
-      services.push_back(file->service(i)->full_name());
-  }
-  return services;
-}
 
 MethodTable::MethodTable(const std::vector<std::string>& services) {
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();

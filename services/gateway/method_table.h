@@ -36,9 +36,6 @@ class MethodTable {
   // unknown service names are skipped and returned by missing().
   explicit MethodTable(const std::vector<std::string>& services);
 
-  // The services of the Bridging contract the gateway fronts.
-  static std::vector<std::string> ContractServices();
-
   // nullptr for a path the contract does not define.
   const MethodInfo* Find(absl::string_view path) const;
 

@@ -30,6 +30,7 @@
 #include "bridging/gateway/v1/admin.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/common/contract.h"
 #include "services/gateway/method_table.h"
 
 namespace bridging::gateway {
@@ -489,7 +490,7 @@ constexpr DeclaredField kDeclaredResourceFields[] = {
 
 TEST(ResolveStringFieldTest, EveryDeclaredResourceFieldResolvesOnItsInputType) {
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
-  (void)MethodTable::ContractServices();  // links every contract file into the pool
+  (void)ContractServices();  // links every contract file into the pool
   for (const DeclaredField& declared : kDeclaredResourceFields) {
     SCOPED_TRACE(declared.method);
     const google::protobuf::MethodDescriptor* method = pool->FindMethodByName(declared.method);
@@ -517,7 +518,7 @@ TEST(ResolveStringFieldTest, TheDeclaredListIsTheWholeContract) {
   std::set<std::string> declared;
   for (const DeclaredField& field : kDeclaredResourceFields) declared.insert(field.method);
   int with_field = 0;
-  for (const std::string& name : MethodTable::ContractServices()) {
+  for (const std::string& name : ContractServices()) {
     const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(name);
     ASSERT_NE(service, nullptr) << name;
     for (int i = 0; i < service->method_count(); ++i) {
