@@ -45,6 +45,7 @@ absl::StatusOr<std::unique_ptr<LocalSuite>> LocalSuite::Start(LocalSuiteOptions 
   }
   for (const char* name : {"consent", "actions", "anonymizer", "analytics", "gateway"}) {
     suite->ports_[name] = PickFreeLoopbackPort();
+    suite->metrics_ports_[name] = PickFreeLoopbackPort();
   }
   suite->http_port_ = PickFreeLoopbackPort();
   for (const std::string& service : suite->options_.services) {
@@ -81,7 +82,8 @@ std::shared_ptr<grpc::Channel> LocalSuite::GatewayChannel() const {
 
 std::vector<std::string> LocalSuite::ArgvOf(const std::string& service) const {
   std::vector<std::string> argv = {options_.binaries.at(service),
-                                   absl::StrCat("--port=", port(service)), "--metrics_port=0",
+                                   absl::StrCat("--port=", port(service)),
+                                   absl::StrCat("--metrics_port=", metrics_port(service)),
                                    "--principal_secret_file=" + dir_ + "/principal.secret"};
   auto redis_flag = [&](const std::string& owner) {
     return absl::StrCat("--redis_addr=", redis_.at(owner)->address());

@@ -33,6 +33,8 @@ class LocalSuite {
   ~LocalSuite();  // SIGKILLs every process; keeps the folder when `keep_logs` was set
 
   int port(const std::string& service) const { return ports_.at(service); }
+  // Where the service serves Prometheus /metrics.
+  int metrics_port(const std::string& service) const { return metrics_ports_.at(service); }
   std::string address(const std::string& service) const;
   int gateway_http_port() const { return http_port_; }
   std::shared_ptr<grpc::Channel> GatewayChannel() const;
@@ -62,6 +64,7 @@ class LocalSuite {
   std::string admin_key_;
   int http_port_ = 0;
   std::map<std::string, int> ports_;
+  std::map<std::string, int> metrics_ports_;
   std::map<std::string, std::unique_ptr<RedisServer>> redis_;
   std::map<std::string, std::optional<ChildProcess>> processes_;
 };

@@ -11,7 +11,11 @@ packages=(
   redis-server redis-tools curl jq
   libcpp-httplib-dev nginx
   postgresql-15 libpq-dev
+  yamllint python3-yaml docker-compose
 )
+# kubectl renders the k8s/ overlays (kustomize) in the manifest test; some images ship their
+# own kubectl package, which Debian's kubernetes-client would collide with.
+command -v kubectl >/dev/null || packages+=(kubernetes-client)
 
 missing=()
 for p in "${packages[@]}"; do

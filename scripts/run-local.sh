@@ -6,8 +6,11 @@
 set -euo pipefail
 source "$(dirname "$0")/suite.sh"
 
-bash "$ROOT/scripts/install-deps.sh"
-bash "$ROOT/scripts/build.sh"
+# BRIDGING_SKIP_SETUP=1: the packages and the build are known to be there (tests).
+if [ "${BRIDGING_SKIP_SETUP:-0}" != 1 ]; then
+  bash "$ROOT/scripts/install-deps.sh"
+  bash "$ROOT/scripts/build.sh"
+fi
 
 mkdir -p "$STATE"/{secrets,logs,run,redis}
 chmod 700 "$STATE/secrets"
@@ -42,6 +45,8 @@ start_redis() {  # name port appendfsync
   exit 1
 }
 
+port_of() { for e in "${SUITE_SERVICES[@]}"; do read -r n _ _ p _ <<<"$e"; [ "$n" = "$1" ] && echo "$p"; done; }
+
 start_service() {  # name redis_port grpc_port metrics_port
   local name=$1 redis_port=$2 port=$3 metrics=$4
   local pidfile="$STATE/run/$name.pid"
@@ -54,71 +59,88 @@ start_service() {  # name redis_port grpc_port metrics_port
   env "${redis_env[@]}" BRIDGING_PORT="$port" BRIDGING_METRICS_PORT="$metrics" \
     BRIDGING_PRINCIPAL_SECRET_FILE="$STATE/secrets/principal.secret" \
     BRIDGING_PSEUDONYM_KEY_FILE="$STATE/secrets/pseudonym.keys" \
+    BRIDGING_ANONYMIZER_ADDR="127.0.0.1:$(port_of anonymizer)" \
+    BRIDGING_ANALYTICS_ADDR="127.0.0.1:$(port_of analytics)" \
+    BRIDGING_CONSENT_ADDR="127.0.0.1:$(port_of consent)" \
+    BRIDGING_ROUTES="bridging.consent.v1=127.0.0.1:$(port_of consent),bridging.actions.v1=127.0.0.1:$(port_of actions),bridging.anonymizer.v1=127.0.0.1:$(port_of anonymizer),bridging.analytics.v1=127.0.0.1:$(port_of analytics)" \
     BRIDGING_HTTP_PORT="$GATEWAY_HTTP_PORT" \
     BRIDGING_BOOTSTRAP_ADMIN_KEY_FILE="$STATE/secrets/admin.key" \
     nohup "$BUILD/services/$name/$name" >>"$STATE/logs/$name.log" 2>&1 &
   echo $! >"$pidfile"
-  echo "$name starting on 127.0.0.1:$port (metrics :$metrics, log .state/logs/$name.log)"
+  echo "$name starting on 127.0.0.1:$port (metrics :$metrics, log $STATE/logs/$name.log)"
 }
 
+targets=()
 for entry in "${SUITE_SERVICES[@]}"; do
   read -r name redis_port fsync port metrics <<<"$entry"
   [ "$redis_port" = "-" ] || start_redis "$name" "$redis_port" "$fsync"
   start_service "$name" "$redis_port" "$port" "$metrics"
+  targets+=("127.0.0.1:$port")
 done
-
-echo "loading demo data (waits until every service is SERVING)..."
-"$BUILD/scripts/demo/bridging-demo" --consent_target=127.0.0.1:7101 \
-  --actions_target=127.0.0.1:7102 --analytics_target=127.0.0.1:7104 --secret_file="$STATE/secrets/principal.secret"
-
-# Demo organisations and one API key per role, created through the gateway's public API
-# (Connect/JSON with curl). A key's secret is shown once, so it is kept in .state/secrets/.
-GATEWAY_HTTP="http://127.0.0.1:$GATEWAY_HTTP_PORT"
-for _ in $(seq 100); do curl -fs "$GATEWAY_HTTP/healthz" >/dev/null && break; sleep 0.1; done
-admin_call() {  # method json
-  curl -s -X POST "$GATEWAY_HTTP/bridging.gateway.v1.AdminService/$1" \
-    -H "Authorization: Bearer $(cat "$STATE/secrets/admin.key")" \
-    -H 'Content-Type: application/json' -d "$2"
+echo "waiting until every service is SERVING..."
+"$BUILD/libs/server/bridging-health" --wait_seconds=60 "${targets[@]}" || {
+  echo "a service did not become SERVING; see $STATE/logs/" >&2
+  exit 1
 }
+
+# Demo organisations and one API key per role, created with bridgectl through the gateway's
+# public API by the operator key the gateway bootstrapped. A key's secret is shown once, so
+# it is kept in $STATE/secrets/.
+BRIDGECTL="$BUILD/scripts/bridgectl/bridgectl"
+export BRIDGING_GATEWAY=$GATEWAY_GRPC
+admin() { "$BRIDGECTL" --key-file "$STATE/secrets/admin.key" "$@"; }
 demo_key() {  # organisation display-name role
-  local org=$1 display=$2 role=$3 file="$STATE/secrets/demo-${1//\//-}.key"
-  admin_call CreateOrganization "{\"organization\":{\"name\":\"$org\",\"displayName\":\"$display\"}}" >/dev/null
+  local org=$1 display=$2 role=$3 file="$STATE/secrets/demo-${1//\//-}.key" code=0
+  admin orgs create "$org" --display-name "$display" --request-id "demo-org-${org//\//-}" >/dev/null 2>&1 || code=$?
+  [ "$code" = 0 ] || [ "$code" = 7 ] || { admin orgs get "$org" >/dev/null; exit 1; }  # 7: exists
+  # A kept key the gateway no longer knows (its Redis was reset) is replaced.
+  if [ -s "$file" ]; then
+    code=0
+    "$BRIDGECTL" --key-file "$file" whoami >/dev/null 2>&1 || code=$?
+    [ "$code" != 4 ] || rm -f "$file"
+  fi
   if [ ! -s "$file" ]; then
-    local expire
-    expire=$(date -u -d '+90 days' +%Y-%m-%dT%H:%M:%SZ)
-    admin_call CreateApiKey "{\"parent\":\"$org\",\"apiKey\":{\"displayName\":\"demo\",\"role\":\"$role\",\"expireTime\":\"$expire\"}}" |
+    admin keys create "$org" --role "$role" --display-name demo --expires 90d --json |
       jq -r '.secret // empty' | (umask 077 && cat >"$file")
     [ -s "$file" ] || { echo "could not create a demo key for $org" >&2; exit 1; }
   fi
-  printf '  %-22s %-16s %s\n' "$org" "$role" "$(cat "$file")"
+  printf '  %-24s %-11s %s\n' "$org" "$role" "$file"
 }
-echo "demo API keys (Authorization: Bearer <key>):"
 DEMO_KEYS=$(
-  demo_key charities/sunflower "Sunflower Women's Project" ROLE_CHARITY
-  demo_key practices/riverside "Riverside Medical Practice" ROLE_PRACTICE
-  demo_key practices/hillview "Hillview Surgery" ROLE_PRACTICE
-  demo_key practices/canalside "Canalside Health Centre" ROLE_PRACTICE
-  demo_key researchers/demo-team "Demo research team" ROLE_RESEARCHER
+  demo_key charities/sunflower "Sunflower Women's Project" charity
+  demo_key practices/riverside "Riverside Medical Practice" practice
+  demo_key practices/hillview "Hillview Surgery" practice
+  demo_key practices/canalside "Canalside Health Centre" practice
+  demo_key researchers/demo-team "Demo research team" researcher
 )
-echo "$DEMO_KEYS"
 
+echo "loading demo data through the gateway..."
+BRIDGECTL="$BRIDGECTL" DEMO_KEYS="$STATE/secrets" bash "$ROOT/scripts/demo/load-demo.sh"
+
+GATEWAY_HTTP="http://127.0.0.1:$GATEWAY_HTTP_PORT"
 cat <<MSG
 
 Bridging is running on loopback. Everything goes through the gateway:
-  gateway (gRPC)    127.0.0.1:7100        reflection on: grpcurl -plaintext 127.0.0.1:7100 list
+  gateway (gRPC)    $GATEWAY_GRPC        reflection on: grpcurl -plaintext $GATEWAY_GRPC list
   gateway (HTTP)    $GATEWAY_HTTP   Connect/JSON: POST /<package>.<Service>/<Method>
-  gateway metrics   http://127.0.0.1:9100/metrics
-  operator key      .state/secrets/admin.key (ROLE_ADMIN: organisations, keys, audit)
-  services          consent :7101, actions :7102, anonymizer :7103, analytics :7104 — they
-                    refuse any call without the gateway's signed principal
-  Redis             gateway :6400, consent :6401, actions :6402, analytics :6404
-                    (own ACL user each, AOF on)
-  logs              .state/logs/      secrets  .state/secrets/ (never commit)
+  gateway metrics   http://127.0.0.1:$((9100 + OFFSET))/metrics
+  services          consent :$(port_of consent), actions :$(port_of actions), anonymizer :$(port_of anonymizer), analytics :$(port_of analytics)
+                    (they refuse any call without the gateway's signed principal)
+  logs              $STATE/logs/      secrets  $STATE/secrets/ (never commit)
 
-Try it as the charity:
+Demo API keys, one per organisation (Authorization: Bearer <the file's contents>):
+$DEMO_KEYS
+  operator (admin)         $STATE/secrets/admin.key
+
+Try it (bridgectl help lists every command):
+  export PATH=$BUILD/scripts/bridgectl:\$PATH BRIDGING_GATEWAY=$GATEWAY_GRPC
+  bridgectl --key-file $STATE/secrets/demo-charities-sunflower.key participants list
+  bridgectl --key-file $STATE/secrets/demo-charities-sunflower.key consent status SF-003
+  bridgectl --key-file $STATE/secrets/demo-practices-riverside.key actions list <plan>
+  bridgectl --key-file $STATE/secrets/demo-researchers-demo-team.key query matrix
+or with curl:
   curl -s -X POST $GATEWAY_HTTP/bridging.consent.v1.ConsentService/ListParticipants \\
-    -H "Authorization: Bearer \$(cat .state/secrets/demo-charities-sunflower.key)" \\
+    -H "Authorization: Bearer \$(cat $STATE/secrets/demo-charities-sunflower.key)" \\
     -H 'Content-Type: application/json' -d '{"parent":"charities/sunflower"}'
-Print the demo data again (loading is idempotent): $BUILD/scripts/demo/bridging-demo
-Stop everything:                               scripts/stop-local.sh
+Stop everything: scripts/stop-local.sh (data stays in $STATE)
 MSG
