@@ -1,0 +1,63 @@
+# Image of the Bridging gateway service, the one door in: API keys/JWT, routing, limits, audit.
+# From the repository root: docker build -f deploy/docker/gateway.Dockerfile -t bridging/gateway:0.1.0 .
+
+# --- build stage ------------------------------------------------------------------------------
+# Identical in all five service Dockerfiles except the BRIDGING_TARGETS line (checked by
+# deploy/tests/check_containers.py), so the package, source and configure layers are cached once
+# and shared by every image; only the last step builds this image's own target.
+FROM debian:bookworm-slim AS build
+ARG DEBIAN_FRONTEND=noninteractive
+# The build packages of scripts/install-deps.sh; libpq-dev because bench/ needs it to configure.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      build-essential cmake ninja-build pkg-config \
+      libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
+      libabsl-dev libhiredis-dev prometheus-cpp-dev libssl-dev \
+      libgtest-dev libgmock-dev libbenchmark-dev \
+      libre2-dev libphonenumber-dev libcpp-httplib-dev libpq-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBRIDGING_WERROR=ON \
+      -DCMAKE_RUNTIME_OUTPUT_DIRECTORY=/build/bin
+ARG BRIDGING_TARGETS="gateway bridging-audit-verify"
+RUN cmake --build /build --target ${BRIDGING_TARGETS} \
+ && strip --strip-unneeded /build/bin/*
+
+# --- runtime stage ----------------------------------------------------------------------------
+FROM debian:bookworm-slim
+ARG DEBIAN_FRONTEND=noninteractive
+ARG BRIDGING_VERSION=0.1.0
+LABEL org.opencontainers.image.title="bridging-gateway" \
+      org.opencontainers.image.description="Bridging gateway service: the one door in: API keys/JWT, authorisation, routing, limits, audit" \
+      org.opencontainers.image.version="${BRIDGING_VERSION}" \
+      org.opencontainers.image.vendor="Bridging" \
+      org.opencontainers.image.base.name="docker.io/library/debian:bookworm-slim"
+# Only the packages of the shared libraries the binaries link (objdump -p | grep NEEDED, then
+# dpkg -S; libc6, libstdc++6 and libgcc-s1 are in the base image). The test checks the list.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libabsl20220623 \
+      libcpp-httplib0.11 \
+      libgrpc++1.51 \
+      libgrpc29 \
+      libhiredis0.14 \
+      libprometheus-cpp-core1.0 \
+      libprometheus-cpp-pull1.0 \
+      libprotobuf32 \
+      libssl3 \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --gid 10001 bridging \
+ && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin --no-log-init bridging
+COPY --from=build /build/bin/gateway /usr/local/bin/gateway
+COPY --from=build /build/bin/bridging-audit-verify /usr/local/bin/bridging-audit-verify
+# Checks the audit chain with the container's own BRIDGING_REDIS_* settings:
+#   docker compose exec gateway bridging-audit-verify
+USER 10001:10001
+ENV BRIDGING_LISTEN_HOST=0.0.0.0 \
+    BRIDGING_PORT=7100 \
+    BRIDGING_HTTP_PORT=8100 \
+    BRIDGING_METRICS_PORT=9100
+EXPOSE 7100 8100 9100
+ENTRYPOINT ["/usr/local/bin/gateway"]
