@@ -183,9 +183,8 @@ std::variant<GlobalOptions, UsageError> TakeGlobalOptions(
         global.client.timeout = absl::Seconds(seconds);
       }
     } else {
-      rest.push_back(args[i]);  // the command's own option
-      if (has_value) continue;
-      // Its value (if it takes one) is the next word; the command decides.
+      // The command's own option; its value, if it takes one, follows as a plain word.
+      rest.push_back(args[i]);
     }
   }
   args = std::move(rest);
