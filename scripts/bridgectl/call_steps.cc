@@ -30,17 +30,8 @@ absl::StatusOr<std::string> ExpandName(Invocation& call, NameKind kind, const st
         return absl::InvalidArgumentError(absl::StrCat(
             "\"", text, "\": give the participant's full name (charities/.../participants/...)"));
       }
-      ASSIGN_OR_RETURN(
-          const auto* method,
-          GatewayClient::FindMethod("bridging.consent.v1.ConsentService/ListParticipants"));
-      consent::v1::ListParticipantsRequest list;
-      list.set_parent(who.organization());
-      list.set_page_size(100);
-      consent::v1::ListParticipantsResponse all;
-      RETURN_IF_ERROR(call.client.CallAllPages(*method, list, all));
-      for (const consent::v1::Participant& participant : all.participants()) {
-        if (participant.charity_reference() == text) return participant.name();
-      }
+      ASSIGN_OR_RETURN(auto by_reference, ParticipantsByReference(call, who.organization()));
+      if (auto it = by_reference.find(text); it != by_reference.end()) return it->second;
       return absl::NotFoundError(
           absl::StrCat("no participant with reference \"", text, "\" in ", who.organization()));
     }
@@ -48,6 +39,22 @@ absl::StatusOr<std::string> ExpandName(Invocation& call, NameKind kind, const st
       break;
   }
   return text;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ParticipantsByReference(
+    Invocation& call, const std::string& charity) {
+  ASSIGN_OR_RETURN(const auto* method, GatewayClient::FindMethod(
+                                           "bridging.consent.v1.ConsentService/ListParticipants"));
+  consent::v1::ListParticipantsRequest list;
+  list.set_parent(charity);
+  list.set_page_size(100);
+  consent::v1::ListParticipantsResponse all;
+  RETURN_IF_ERROR(call.client.CallAllPages(*method, list, all));
+  std::map<std::string, std::string> by_reference;
+  for (const consent::v1::Participant& p : all.participants()) {
+    by_reference[p.charity_reference()] = p.name();
+  }
+  return by_reference;
 }
 
 absl::Status DefaultParentToCaller(Invocation& call) {

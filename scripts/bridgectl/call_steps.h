@@ -2,6 +2,7 @@
 // organisation, reading the current etag before a change, and raw JSON calls.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "absl/status/status.h"
@@ -14,6 +15,10 @@ namespace bridging::bridgectl {
 // organisation for an empty kOwnOrg, "<caller>/plans/<id>" for a bare plan id, and the
 // participant whose charity reference is `text` (looked up in the caller's charity).
 absl::StatusOr<std::string> ExpandName(Invocation& call, NameKind kind, const std::string& text);
+
+// Every participant of `charity`: her charity reference -> her resource name.
+absl::StatusOr<std::map<std::string, std::string>> ParticipantsByReference(
+    Invocation& call, const std::string& charity);
 
 // Sets the request's `parent` to the caller's organisation when no option gave it.
 absl::Status DefaultParentToCaller(Invocation& call);

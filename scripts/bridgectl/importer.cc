@@ -178,21 +178,12 @@ absl::Status ImportParticipants(Invocation& call) {
   if (dry_run || !failures.empty()) return Finish(call, rows.size(), 0, 0, failures, true);
 
   ASSIGN_OR_RETURN(
-      const auto* list_method,
-      GatewayClient::FindMethod("bridging.consent.v1.ConsentService/ListParticipants"));
-  ASSIGN_OR_RETURN(
       const auto* create_method,
       GatewayClient::FindMethod("bridging.consent.v1.ConsentService/CreateParticipant"));
   ASSIGN_OR_RETURN(const auto* record_method,
                    GatewayClient::FindMethod("bridging.consent.v1.ConsentService/RecordConsent"));
   // Participants already there (by reference) are not created again.
-  consent::v1::ListParticipantsRequest list;
-  list.set_parent(charity);
-  list.set_page_size(100);
-  consent::v1::ListParticipantsResponse existing;
-  RETURN_IF_ERROR(call.client.CallAllPages(*list_method, list, existing));
-  std::map<std::string, std::string> by_reference;
-  for (const auto& p : existing.participants()) by_reference[p.charity_reference()] = p.name();
+  ASSIGN_OR_RETURN(auto by_reference, ParticipantsByReference(call, charity));
 
   Progress progress(call, "participants", rows.size());
   size_t created = 0, present = 0;
