@@ -10,10 +10,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 STATE=$(mktemp -d /tmp/bridging-run-local-XXXXXX)
 fail() { echo "FAIL: $*" >&2; tail -n 20 "$STATE"/logs/*.log >&2 || true; exit 1; }
 
-# An offset whose twelve ports are all free.
+# An offset whose fifteen ports are all free. They stay below the kernel's ephemeral range
+# (32768 up), where other tests' free-port picks and outgoing connections land.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for _ in $(seq 50); do
-  OFFSET=$((20000 + RANDOM % 20000))
+  OFFSET=$((10000 + RANDOM % 13000))
   ok=1
   for base in 6400 6401 6402 6404 7100 7101 7102 7103 7104 8100 9100 9101 9102 9103 9104; do
     port_free $((base + OFFSET)) || { ok=0; break; }
