@@ -10,8 +10,11 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -73,7 +76,7 @@ class GatewayTest : public ::testing::Test {
                         {"gateway", GATEWAY_BINARY}};
     // Low enough for the rate test to reach quickly, high enough for the matrix.
     options.flags["gateway"] = {"--rate_limit_rps=40", "--rate_limit_burst=300",
-                                "--max_request_bytes=65536"};
+                                "--max_request_bytes=65536", "--web_root=" + MakeWebRoot()};
     auto suite = testing::LocalSuite::Start(options);
     ASSERT_TRUE(suite.ok()) << suite.status();
     suite_ = suite->release();
@@ -102,7 +105,20 @@ class GatewayTest : public ::testing::Test {
   static void TearDownTestSuite() {
     delete suite_;
     suite_ = nullptr;
+    std::filesystem::remove_all(web_root_);
   }
+
+  // A stand-in for web/dist: an index page and one hashed asset.
+  static std::string MakeWebRoot() {
+    web_root_ =
+        (std::filesystem::temp_directory_path() / absl::StrCat("gateway-test-web-", getpid()))
+            .string();
+    std::filesystem::create_directories(web_root_ + "/assets");
+    std::ofstream(web_root_ + "/index.html") << kIndexHtml;
+    std::ofstream(web_root_ + "/assets/app-3f9a.js") << "export {};";
+    return web_root_;
+  }
+  static constexpr char kIndexHtml[] = "<!doctype html><title>Bridging</title>";
 
   void TearDown() override {
     if (HasFailure() && suite_ != nullptr) suite_->DumpLogs();
@@ -288,6 +304,7 @@ class GatewayTest : public ::testing::Test {
   static std::unique_ptr<gv1::AdminService::Stub> admin_;
   static std::map<Role, std::string> keys_;
   static std::map<std::string, std::string> secrets_;
+  static std::string web_root_;
 };
 
 testing::LocalSuite* GatewayTest::suite_ = nullptr;
@@ -295,6 +312,7 @@ std::vector<std::string> GatewayTest::contract_;
 std::unique_ptr<gv1::AdminService::Stub> GatewayTest::admin_;
 std::map<Role, std::string> GatewayTest::keys_;
 std::map<std::string, std::string> GatewayTest::secrets_;
+std::string GatewayTest::web_root_;
 
 TEST_F(GatewayTest, EveryMethodFoundByReflectionObeysItsDeclaredPolicy) {
   const std::vector<std::string> methods = MethodsByReflection();
@@ -466,6 +484,61 @@ TEST_F(GatewayTest, JsonAndGrpcGiveTheSameAnswers) {
                              "{\"name\": ", "application/json");
   ASSERT_TRUE(malformed);
   EXPECT_EQ(malformed->status, 400);
+}
+
+TEST_F(GatewayTest, ServesTheWebUiWithBrowserSecurityHeaders) {
+  httplib::Client http("127.0.0.1", suite_->gateway_http_port());
+  auto index = http.Get("/");
+  ASSERT_TRUE(index) << httplib::to_string(index.error());
+  ASSERT_EQ(index->status, 200);
+  EXPECT_EQ(index->body, kIndexHtml);
+  EXPECT_EQ(index->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(index->get_header_value("Cache-Control"), "no-cache");
+  EXPECT_EQ(index->get_header_value("X-Frame-Options"), "DENY");
+  EXPECT_EQ(index->get_header_value("X-Content-Type-Options"), "nosniff");
+  const std::string csp = index->get_header_value("Content-Security-Policy");
+  EXPECT_TRUE(absl::StrContains(csp, "script-src 'self'")) << csp;
+  EXPECT_TRUE(absl::StrContains(csp, "frame-ancestors 'none'")) << csp;
+  EXPECT_FALSE(absl::StrContains(csp, "unsafe")) << csp;
+
+  // Revalidation: the same ETag gets 304 without a body.
+  const std::string etag = index->get_header_value("ETag");
+  ASSERT_FALSE(etag.empty());
+  auto unchanged = http.Get("/index.html", {{"If-None-Match", "\"other\", " + etag}});
+  ASSERT_TRUE(unchanged);
+  EXPECT_EQ(unchanged->status, 304);
+  EXPECT_TRUE(unchanged->body.empty());
+
+  auto script = http.Get("/assets/app-3f9a.js");
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 200);
+  EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(script->get_header_value("Cache-Control"), "public, max-age=31536000, immutable");
+
+  // Nothing outside the build, however the path is spelt.
+  for (const char* path : {"/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+                           "/assets/../index.html", "/assets/", "/.env", "/nope"}) {
+    auto missing = http.Get(path);
+    ASSERT_TRUE(missing) << path;
+    EXPECT_EQ(missing->status, 404) << path;
+    EXPECT_FALSE(absl::StrContains(missing->body, "root:")) << path;
+    EXPECT_EQ(missing->get_header_value("Cache-Control"), "no-store") << path;
+  }
+  // A method path read with GET names the verb it takes.
+  auto get_method = http.Get("/bridging.consent.v1.ConsentService/GetParticipant");
+  ASSERT_TRUE(get_method);
+  EXPECT_EQ(get_method->status, 405);
+  EXPECT_EQ(get_method->get_header_value("Allow"), "POST");
+
+  // API answers hold personal data: never cached, same hardening.
+  auto answer =
+      http.Post("/bridging.gateway.v1.AdminService/WhoAmI",
+                httplib::Headers{{"Authorization", "Bearer " + SecretFor("charities/hope")}}, "{}",
+                "application/json");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200) << answer->body;
+  EXPECT_EQ(answer->get_header_value("Cache-Control"), "no-store");
+  EXPECT_EQ(answer->get_header_value("Content-Security-Policy"), csp);
 }
 
 TEST_F(GatewayTest, OneTenantsFloodDoesNotSlowAnother) {

@@ -13,9 +13,11 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "libs/common/grpc_status.h"
 #include "libs/common/log.h"
@@ -35,6 +37,12 @@ constexpr size_t kKeepAliveMaxCount = 100;
 constexpr time_t kReadWriteSeconds = 30;
 // Bounds the method path we put into logs (it is client-chosen).
 constexpr size_t kMaxLoggedPath = 200;
+// The UI is all same-origin files: no inline script or style, no other origin, no framing.
+// img-src allows data: for the design system's CSS icons.
+constexpr char kContentSecurityPolicy[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
 
 void WriteConnectError(httplib::Response& response, const ConnectError& error) {
   response.status = error.http_status;
@@ -107,16 +115,26 @@ ConnectServer::ConnectServer(const MethodTable& methods, const CallGate& gate,
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
     response.set_content("ok", "text/plain");
   });
-  // Connect's GET form (for side-effect-free methods) is not served: say which method is.
-  server.Get(".*", [](const httplib::Request&, httplib::Response& response) {
-    response.status = 405;
-    response.set_header("Allow", "POST");
+  server.Get(".*", [this](const httplib::Request& request, httplib::Response& response) {
+    HandleGet(request, response);
   });
   server.Post(".*", [this](const httplib::Request& request, httplib::Response& response,
                            const httplib::ContentReader& reader) {
     HandleCall(request, response, reader);
   });
 
+  // Browser hardening on every answer. Answers hold personal data unless they are UI files,
+  // which set their own caching.
+  server.set_post_routing_handler([](const httplib::Request&, httplib::Response& response) {
+    response.set_header("Content-Security-Policy", kContentSecurityPolicy);
+    response.set_header("X-Content-Type-Options", "nosniff");
+    response.set_header("X-Frame-Options", "DENY");
+    response.set_header("Referrer-Policy", "no-referrer");
+    response.set_header("Cross-Origin-Opener-Policy", "same-origin");
+    response.set_header("Cross-Origin-Resource-Policy", "same-origin");
+    response.set_header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    if (!response.has_header("Cache-Control")) response.set_header("Cache-Control", "no-store");
+  });
   // A client that asks before sending a body too large hears no before it sends it.
   const size_t limit = options_.max_body_bytes;
   server.set_expect_100_continue_handler(
@@ -204,6 +222,32 @@ void ConnectServer::Stop() {
   // Closes the listening socket; the workers finish the requests they hold, then join.
   server_->stop();
   thread_.join();
+}
+
+void ConnectServer::HandleGet(const httplib::Request& request, httplib::Response& response) const {
+  const WebAsset* asset =
+      options_.web_assets == nullptr ? nullptr : options_.web_assets->Find(request.path);
+  if (asset != nullptr) {
+    response.set_header("ETag", asset->etag);
+    response.set_header("Cache-Control",
+                        asset->immutable ? "public, max-age=31536000, immutable" : "no-cache");
+    for (absl::string_view tag : absl::StrSplit(request.get_header_value("If-None-Match"), ',')) {
+      if (absl::StripAsciiWhitespace(tag) == asset->etag) {
+        response.status = 304;
+        return;
+      }
+    }
+    response.set_content(asset->body, asset->content_type);
+    return;
+  }
+  if (methods_.Find(request.path) != nullptr) {
+    // Connect's GET form (for side-effect-free methods) is not served: say which method is.
+    response.status = 405;
+    response.set_header("Allow", "POST");
+    return;
+  }
+  response.status = 404;
+  response.set_content("not found", "text/plain; charset=utf-8");
 }
 
 void ConnectServer::HandleCall(const httplib::Request& request, httplib::Response& response,

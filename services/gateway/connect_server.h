@@ -1,6 +1,7 @@
 // The gateway's HTTP/1.1 face for curl and browsers: unary Connect calls
 // (POST /<package>.<Service>/<Method> with a JSON or binary protobuf body) go through the
-// same CallGate as gRPC calls and on to the backend; GET /healthz answers probes.
+// same CallGate as gRPC calls and on to the backend; GET serves the web UI (when given) and
+// /healthz answers probes. Every answer carries the browser security headers.
 //
 //   ConnectServer server(methods, gate, {.port = 8080});
 //   RETURN_IF_ERROR(server.Start());
@@ -18,6 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "services/gateway/call_gate.h"
 #include "services/gateway/method_table.h"
+#include "services/gateway/web_assets.h"
 
 // Kept out of this header so that only connect_server.cc compiles httplib.h (whose
 // declarations depend on the CPPHTTPLIB_* macros the cpp-httplib pkg-config target sets).
@@ -40,6 +42,8 @@ struct ConnectServerOptions {
   int worker_threads = 8;
   // Larger request bodies are refused with resource_exhausted before they are parsed.
   size_t max_body_bytes = 4 * 1024 * 1024;
+  // The built web UI served on GET; null serves none.
+  std::shared_ptr<const WebAssets> web_assets;
 };
 
 class ConnectServer {
@@ -67,6 +71,9 @@ class ConnectServer {
   // Content-Encoding is undone, is bounded however it is framed.
   void HandleCall(const httplib::Request& request, httplib::Response& response,
                   const httplib::ContentReader& reader) const;
+  // Serves GET and HEAD: a UI file, 405 for a method path (Connect's GET form is not
+  // served), or 404.
+  void HandleGet(const httplib::Request& request, httplib::Response& response) const;
 
   const MethodTable& methods_;
   const CallGate& gate_;

@@ -2,6 +2,7 @@
 // runs the gateway until SIGTERM.
 #include <fstream>
 #include <iterator>
+#include <memory>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
@@ -19,6 +20,8 @@ ABSL_FLAG(std::string, routes,
           "or package, owner an organisation with its own backend (practices/riverside)");
 ABSL_FLAG(int, http_port, 8100, "Connect/JSON over HTTP/1.1 port (-1: disabled)");
 ABSL_FLAG(int, http_threads, 16, "Threads serving HTTP connections");
+ABSL_FLAG(std::string, web_root, "",
+          "The built web UI (web/dist) to serve on the HTTP port; empty serves none");
 ABSL_FLAG(std::string, bootstrap_admin_key_file, "",
           "File holding the first operator API key (written with a fresh key if missing)");
 ABSL_FLAG(std::string, jwt_hs256_secret_file, "", "Accept HS256 JWTs signed with this secret");
@@ -83,6 +86,10 @@ absl::StatusOr<bridging::gateway::GatewayOptions> OptionsFromFlags() {
     http.port = absl::GetFlag(FLAGS_http_port);
     http.worker_threads = absl::GetFlag(FLAGS_http_threads);
     http.max_body_bytes = 4 * options.gate.max_request_bytes;
+    if (const std::string web_root = absl::GetFlag(FLAGS_web_root); !web_root.empty()) {
+      ASSIGN_OR_RETURN(gateway::WebAssets assets, gateway::WebAssets::Load(web_root));
+      http.web_assets = std::make_shared<const gateway::WebAssets>(std::move(assets));
+    }
     options.http = http;
   }
   return options;
