@@ -10,17 +10,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 STATE=$(mktemp -d /tmp/bridging-run-local-XXXXXX)
 fail() { echo "FAIL: $*" >&2; tail -n 20 "$STATE"/logs/*.log >&2 || true; exit 1; }
 
-# An offset whose fifteen ports are all free. They stay below the kernel's ephemeral range
-# (32768 up), where other tests' free-port picks and outgoing connections land.
+OFFSET=$(bash "$ROOT/scripts/free-port-offset.sh")
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for _ in $(seq 50); do
-  OFFSET=$((10000 + RANDOM % 13000))
-  ok=1
-  for base in 6400 6401 6402 6404 7100 7101 7102 7103 7104 8100 9100 9101 9102 9103 9104; do
-    port_free $((base + OFFSET)) || { ok=0; break; }
-  done
-  [ "$ok" = 1 ] && break
-done
 export BRIDGING_SKIP_SETUP=1 BUILD_DIR="$BUILD" BRIDGING_STATE_DIR="$STATE" BRIDGING_PORT_OFFSET=$OFFSET
 cleanup() { bash "$ROOT/scripts/stop-local.sh" >/dev/null 2>&1 || true; rm -rf "$STATE"; }
 trap cleanup EXIT

@@ -12,7 +12,12 @@ packages=(
   libcpp-httplib-dev nginx
   postgresql-15 libpq-dev
   yamllint python3-yaml docker-compose
+  chromium
 )
+# The web UI is built with Node.js and npm (web/package-lock.json); its end-to-end tests drive
+# Debian's chromium. Machines that bring their own Node.js keep it.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 # kubectl renders the k8s/ overlays (kustomize) in the manifest test; some images ship their
 # own kubectl package, which Debian's kubernetes-client would collide with.
 command -v kubectl >/dev/null || packages+=(kubernetes-client)

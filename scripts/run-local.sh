@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds, starts one Redis per owning
 # service (own ACL user limited to its key prefix, AOF on, data under .state/) and every
-# service on loopback, waits until each is SERVING, loads demo data, prints where to go.
+# service on loopback, waits until each is SERVING, loads demo data, prints where to go
+# (the web UI, served by the gateway, first).
 # Running it again is harmless: running parts are left alone, demo writes are idempotent.
 set -euo pipefail
 source "$(dirname "$0")/suite.sh"
@@ -10,6 +11,14 @@ source "$(dirname "$0")/suite.sh"
 if [ "${BRIDGING_SKIP_SETUP:-0}" != 1 ]; then
   bash "$ROOT/scripts/install-deps.sh"
   bash "$ROOT/scripts/build.sh"
+fi
+
+# The gateway serves the web UI when it has been built (scripts/build-web.sh).
+WEB_ROOT=""
+if [ -f "$ROOT/web/dist/index.html" ]; then
+  WEB_ROOT="$ROOT/web/dist"
+else
+  echo "web UI not built (scripts/build-web.sh): the gateway will serve the API only" >&2
 fi
 
 mkdir -p "$STATE"/{secrets,logs,run,redis}
@@ -63,7 +72,7 @@ start_service() {  # name redis_port grpc_port metrics_port
     BRIDGING_ANALYTICS_ADDR="127.0.0.1:$(port_of analytics)" \
     BRIDGING_CONSENT_ADDR="127.0.0.1:$(port_of consent)" \
     BRIDGING_ROUTES="bridging.consent.v1=127.0.0.1:$(port_of consent),bridging.actions.v1=127.0.0.1:$(port_of actions),bridging.anonymizer.v1=127.0.0.1:$(port_of anonymizer),bridging.analytics.v1=127.0.0.1:$(port_of analytics)" \
-    BRIDGING_HTTP_PORT="$GATEWAY_HTTP_PORT" \
+    BRIDGING_HTTP_PORT="$GATEWAY_HTTP_PORT" BRIDGING_WEB_ROOT="$WEB_ROOT" \
     BRIDGING_BOOTSTRAP_ADMIN_KEY_FILE="$STATE/secrets/admin.key" \
     nohup "$BUILD/services/$name/$name" >>"$STATE/logs/$name.log" 2>&1 &
   echo $! >"$pidfile"
@@ -121,6 +130,7 @@ GATEWAY_HTTP="http://127.0.0.1:$GATEWAY_HTTP_PORT"
 cat <<MSG
 
 Bridging is running on loopback. Everything goes through the gateway:
+  web UI            $GATEWAY_HTTP/   sign in with the contents of a demo key file below
   gateway (gRPC)    $GATEWAY_GRPC        reflection on: grpcurl -plaintext $GATEWAY_GRPC list
   gateway (HTTP)    $GATEWAY_HTTP   Connect/JSON: POST /<package>.<Service>/<Method>
   gateway metrics   http://127.0.0.1:$((9100 + OFFSET))/metrics

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's second command (and what CI runs): installs what is missing, builds, runs a
 # bounded libFuzzer pass over RedactText when clang is installed, then every test — unit,
-# integration (real redis-server, real gRPC) and black-box — with CTest.
+# integration (real redis-server, real gRPC), black-box, and the web UI's end-to-end tests in
+# Chromium (screenshots in build/web-e2e-artifacts/) — with CTest.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build}
