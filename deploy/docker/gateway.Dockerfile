@@ -1,5 +1,6 @@
 # Image of the Bridging gateway service, the one door in: API keys/JWT, routing, limits, audit.
-# From the repository root: docker build -f deploy/docker/gateway.Dockerfile -t bridging/gateway:0.1.0 .
+# From the repository root, after scripts/build-web.sh has built the web UI into web/dist:
+#   docker build -f deploy/docker/gateway.Dockerfile -t bridging/gateway:0.1.0 .
 
 # --- build stage ------------------------------------------------------------------------------
 # Identical in all five service Dockerfiles except the BRIDGING_TARGETS line (checked by
@@ -52,12 +53,16 @@ RUN apt-get update \
       --shell /usr/sbin/nologin --no-log-init bridging
 COPY --from=build /build/bin/gateway /usr/local/bin/gateway
 COPY --from=build /build/bin/bridging-audit-verify /usr/local/bin/bridging-audit-verify
+# The web UI, served by the gateway on its HTTP port. Built on the host (Vite needs Node.js
+# 20.19 or newer, which bookworm does not package); the gateway reads it into memory at start.
+COPY web/dist /usr/share/bridging/web
 # Checks the audit chain with the container's own BRIDGING_REDIS_* settings:
 #   docker compose exec gateway bridging-audit-verify
 USER 10001:10001
 ENV BRIDGING_LISTEN_HOST=0.0.0.0 \
     BRIDGING_PORT=7100 \
     BRIDGING_HTTP_PORT=8100 \
-    BRIDGING_METRICS_PORT=9100
+    BRIDGING_METRICS_PORT=9100 \
+    BRIDGING_WEB_ROOT=/usr/share/bridging/web
 EXPOSE 7100 8100 9100
 ENTRYPOINT ["/usr/local/bin/gateway"]
