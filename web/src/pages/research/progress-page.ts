@@ -114,7 +114,7 @@ export const progressRoute: Route = {
     const anyShown = principleValues.some((p) => shownTotal(byPrinciple.get(p.server)) > 0);
     return [
       heading("Action progress by principle"),
-      paragraph("How many of the GP practices' actions are done, in progress, planned, blocked or dropped, for each trauma-informed principle."),
+      paragraph("How many of the GP practices' actions are done, in progress, planned, held up or dropped, for each trauma-informed principle."),
       paragraph("Each time this page is shown, it is recorded in your team's query log like any query. ",
         link("#/research/query?dataset=actions&by=principle,status", "Open this as a query"), " to filter it or download it."),
       h("h2", { class: "nhsuk-heading-m" }, "Chart"),
