@@ -13,9 +13,11 @@ packages=(
   postgresql-15 libpq-dev
   yamllint python3-yaml docker-compose
   chromium
+  clang libclang-rt-14-dev
 )
 # The web UI is built with Node.js and npm (web/package-lock.json); its end-to-end tests drive
-# Debian's chromium. Machines that bring their own Node.js keep it.
+# Debian's chromium. Machines that bring their own Node.js keep it. clang and its sanitizer and
+# libFuzzer runtimes build the fuzz targets (scripts/fuzz.sh).
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 # kubectl renders the k8s/ overlays (kustomize) in the manifest test; some images ship their

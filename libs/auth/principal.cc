@@ -1,10 +1,12 @@
 // Implements principal signing and verification.
 #include "libs/auth/principal.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -63,8 +65,14 @@ absl::StatusOr<Principal> PrincipalCodec::Verify(absl::string_view value,
     return Unauthenticated("role is unknown");
   }
   principal.role = role;
+  // Plain digits only (SimpleAtoi alone would also take a sign and spaces): one spelling per
+  // header, as the gateway signs it.
+  const absl::string_view digits = parts[3].substr(4);
   int64_t exp = 0;
-  if (!absl::SimpleAtoi(parts[3].substr(4), &exp)) return Unauthenticated("expiry is malformed");
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), absl::ascii_isdigit) ||
+      !absl::SimpleAtoi(digits, &exp)) {
+    return Unauthenticated("expiry is malformed");
+  }
   if (absl::FromUnixSeconds(exp) < now) return Unauthenticated("has expired");
   if (OwnerOf(principal.organization) != principal.organization) {
     return Unauthenticated("organisation is not an organisation name");

@@ -62,7 +62,13 @@ TEST(PrincipalTest, MissingAndMalformedRefused) {
                                 "v1;org=charities/c1;role=ROLE_NOPE;exp=99999999999",
                                 "v1;org=nobody;role=ROLE_CHARITY;exp=99999999999",
                                 "v1;org=charities/c1;role=ROLE_UNSPECIFIED;exp=99999999999",
-                                "v1;org=charities/c1;role=ROLE_CHARITY;exp=soon"}) {
+                                "v1;org=charities/c1;role=ROLE_CHARITY;exp=soon",
+                                // Only the one form the gateway signs: plain digits.
+                                "v1;org=charities/c1;role=ROLE_CHARITY;exp=+99999999999",
+                                "v1;org=charities/c1;role=ROLE_CHARITY;exp= 99999999999",
+                                "v1;org=charities/c1;role=ROLE_CHARITY;exp=99999999999 ",
+                                "v1;org=charities/c1;role=ROLE_CHARITY;exp=",
+                                "v1;org=charities/c1;role=2;exp=99999999999"}) {
     EXPECT_EQ(codec.Verify(bad, bridging::HmacSha256Hex(kSecret, bad), now).status().code(),
               absl::StatusCode::kUnauthenticated)
         << bad;

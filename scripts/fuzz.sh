@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds every libFuzzer target (clang, ASan + UBSan, in ${FUZZ_BUILD_DIR:-build-fuzz}) and
+# runs each for a bounded time: BRIDGING_FUZZ_SECONDS each (default 20; 0 skips fuzzing).
+# A crash stops the run with the fuzzer's report; its input is kept as
+# $FUZZ_BUILD/crash-<target>-<sha1> to replay with the target's binary.
+#   usage: scripts/fuzz.sh [TARGET...]   (default: all of them)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+FUZZ_BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
+SECONDS_EACH=${BRIDGING_FUZZ_SECONDS:-20}
+[ "$SECONDS_EACH" != 0 ] || { echo "fuzz: skipped (BRIDGING_FUZZ_SECONDS=0)"; exit 0; }
+command -v clang++ >/dev/null || { echo "fuzz: clang++ is not installed" >&2; exit 1; }
+
+# target -> "binary path relative to the build, extra libFuzzer flags"
+declare -A TARGETS=(
+  [redact_text_fuzzer]="libs/privacy/redact_text_fuzzer -dict=$ROOT/libs/privacy/fuzz/redact_text.dict -max_len=70000"
+  [resource_name_fuzzer]="libs/common/resource_name_fuzzer -max_len=300"
+  [policy_fuzzer]="libs/auth/policy_fuzzer -max_len=400"
+  [principal_fuzzer]="libs/auth/principal_fuzzer -dict=$ROOT/libs/auth/fuzz/principal.dict -max_len=600"
+  [connect_request_fuzzer]="services/gateway/connect_request_fuzzer -dict=$ROOT/services/gateway/fuzz/connect_request.dict -max_len=4096"
+)
+selected=("$@")
+[ ${#selected[@]} -gt 0 ] || selected=(redact_text_fuzzer resource_name_fuzzer policy_fuzzer
+  principal_fuzzer connect_request_fuzzer)
+
+if [ ! -f "$FUZZ_BUILD/build.ninja" ]; then
+  cmake -S "$ROOT" -B "$FUZZ_BUILD" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DBRIDGING_FUZZ=ON \
+    -DBRIDGING_WERROR=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+cmake --build "$FUZZ_BUILD" -j "${BUILD_JOBS:-2}" --target "${selected[@]}"
+
+for target in "${selected[@]}"; do
+  [ -n "${TARGETS[$target]:-}" ] || { echo "fuzz: unknown target $target" >&2; exit 64; }
+  read -r binary flags <<<"${TARGETS[$target]}"
+  corpus=$(mktemp -d)
+  log="$FUZZ_BUILD/$target.log"
+  echo "fuzzing $target for ${SECONDS_EACH}s (ASan, UBSan)..."
+  # shellcheck disable=SC2086  # flags are words
+  if ! "$FUZZ_BUILD/$binary" "$corpus" $flags -rss_limit_mb=4096 -max_total_time="$SECONDS_EACH" \
+    -artifact_prefix="$FUZZ_BUILD/crash-$target-" -print_final_stats=1 >"$log" 2>&1; then
+    tail -40 "$log"
+    rm -rf "$corpus"
+    exit 1
+  fi
+  grep -E "^stat::number_of_executed_units" "$log" | sed "s/^/  /" || true
+  rm -rf "$corpus"
+done
