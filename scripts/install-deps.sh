@@ -17,7 +17,7 @@ packages=(
 )
 # The web UI is built with Node.js and npm (web/package-lock.json); its end-to-end tests drive
 # Debian's chromium. Machines that bring their own Node.js keep it. clang and its sanitizer and
-# libFuzzer runtimes build the fuzz targets (scripts/fuzz.sh).
+# libFuzzer runtimes build the fuzz targets (scripts/sanitize.sh).
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 # kubectl renders the k8s/ overlays (kustomize) in the manifest test; some images ship their

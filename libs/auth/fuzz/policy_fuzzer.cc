@@ -1,4 +1,4 @@
-// libFuzzer target for the policy check (scripts/fuzz.sh): for every method of the contract,
+// libFuzzer target for the policy check (scripts/sanitize.sh): for every method of the contract,
 // any caller and any resource, an allowed call must be by a role the policy names and, for
 // tenants, on a resource the caller owns or (for shared reads) holds a grant on.
 #include <fuzzer/FuzzedDataProvider.h>

@@ -1,4 +1,4 @@
-// libFuzzer target for the signed principal (scripts/fuzz.sh): a header verifies only with
+// libFuzzer target for the signed principal (scripts/sanitize.sh): a header verifies only with
 // its own signature, and a header that verifies is in the one canonical form the gateway
 // signs ("v1;org=<owner>;role=<ROLE>;exp=<digits>"), so no two spellings mean the same caller.
 #include <fuzzer/FuzzedDataProvider.h>

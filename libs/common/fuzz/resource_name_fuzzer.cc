@@ -1,4 +1,4 @@
-// libFuzzer target for resource names (scripts/fuzz.sh): for every pattern the services use,
+// libFuzzer target for resource names (scripts/sanitize.sh): for every pattern the services use,
 // a name ParseName accepts must be exactly the pattern with valid ids filled in (nothing
 // decoded, normalised or left over), and its owner must be its first two segments.
 #include <fuzzer/FuzzedDataProvider.h>

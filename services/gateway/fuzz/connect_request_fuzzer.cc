@@ -1,4 +1,4 @@
-// libFuzzer target for the Connect/JSON request handling (scripts/fuzz.sh): any body for any
+// libFuzzer target for the Connect/JSON request handling (scripts/sanitize.sh): any body for any
 // method of the contract either is refused as INVALID_ARGUMENT without echoing what it held
 // (a "PII-CANARY" placed anywhere in the body never appears in the message), or becomes a
 // message that parses, prints as JSON and reads back to the same JSON; the timeout and

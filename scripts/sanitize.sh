@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Builds every libFuzzer target (clang, ASan + UBSan, in ${FUZZ_BUILD_DIR:-build-fuzz}) and
-# runs each for a bounded time: BRIDGING_FUZZ_SECONDS each (default 20; 0 skips fuzzing).
-# A crash stops the run with the fuzzer's report; its input is kept as
-# $FUZZ_BUILD/crash-<target>-<sha1> to replay with the target's binary.
-#   usage: scripts/fuzz.sh [TARGET...]   (default: all of them)
+# The sanitizer tree (clang, ASan + UBSan, in ${FUZZ_BUILD_DIR:-build-fuzz}):
+#   tests          builds the unit tests marked SANITIZE and runs them (ctest -L sanitized);
+#   fuzz [TARGET]  builds every libFuzzer target (or those named) and runs each for
+#                  BRIDGING_FUZZ_SECONDS (default 20; 0 skips fuzzing). A crash stops the run
+#                  with the fuzzer's report; its input is kept as
+#                  $FUZZ_BUILD/crash-<target>-<sha1> to replay with the target's binary.
+#   usage: scripts/sanitize.sh [tests | fuzz [TARGET...]]   (default: tests, then fuzz)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 FUZZ_BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 SECONDS_EACH=${BRIDGING_FUZZ_SECONDS:-20}
-[ "$SECONDS_EACH" != 0 ] || { echo "fuzz: skipped (BRIDGING_FUZZ_SECONDS=0)"; exit 0; }
-command -v clang++ >/dev/null || { echo "fuzz: clang++ is not installed" >&2; exit 1; }
+command -v clang++ >/dev/null || { echo "sanitize: clang++ is not installed" >&2; exit 1; }
 
 # target -> "binary path relative to the build, extra libFuzzer flags"
 declare -A TARGETS=(
@@ -19,18 +20,37 @@ declare -A TARGETS=(
   [principal_fuzzer]="libs/auth/principal_fuzzer -dict=$ROOT/libs/auth/fuzz/principal.dict -max_len=600"
   [connect_request_fuzzer]="services/gateway/connect_request_fuzzer -dict=$ROOT/services/gateway/fuzz/connect_request.dict -max_len=4096"
 )
-selected=("$@")
-[ ${#selected[@]} -gt 0 ] || selected=(redact_text_fuzzer resource_name_fuzzer policy_fuzzer
-  principal_fuzzer connect_request_fuzzer)
-
+mode=${1:-all}
+[ $# -eq 0 ] || shift
+case "$mode" in
+  tests | fuzz | all) ;;
+  *) echo "usage: $0 [tests | fuzz [TARGET...]]" >&2; exit 64 ;;
+esac
 if [ ! -f "$FUZZ_BUILD/build.ninja" ]; then
   cmake -S "$ROOT" -B "$FUZZ_BUILD" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DBRIDGING_FUZZ=ON \
     -DBRIDGING_WERROR=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
+
+if [ "$mode" = tests ] || [ "$mode" = all ]; then
+  cmake --build "$FUZZ_BUILD" -j "${BUILD_JOBS:-2}" --target sanitized_tests
+  echo "unit tests under ASan and UBSan..."
+  log="$FUZZ_BUILD/sanitized-tests.log"
+  ctest --test-dir "$FUZZ_BUILD" -L sanitized -j "${TEST_JOBS:-2}" --output-on-failure \
+    --timeout 300 >"$log" 2>&1 || { cat "$log"; exit 1; }
+  grep -E "tests passed|Total Test time" "$log" | sed "s/^/  /"
+fi
+[ "$mode" != tests ] || exit 0
+[ "$SECONDS_EACH" != 0 ] || { echo "fuzz: skipped (BRIDGING_FUZZ_SECONDS=0)"; exit 0; }
+
+selected=("$@")
+[ ${#selected[@]} -gt 0 ] || selected=(redact_text_fuzzer resource_name_fuzzer policy_fuzzer
+  principal_fuzzer connect_request_fuzzer)
+for target in "${selected[@]}"; do
+  [ -n "${TARGETS[$target]:-}" ] || { echo "fuzz: unknown target $target" >&2; exit 64; }
+done
 cmake --build "$FUZZ_BUILD" -j "${BUILD_JOBS:-2}" --target "${selected[@]}"
 
 for target in "${selected[@]}"; do
-  [ -n "${TARGETS[$target]:-}" ] || { echo "fuzz: unknown target $target" >&2; exit 64; }
   read -r binary flags <<<"${TARGETS[$target]}"
   corpus=$(mktemp -d)
   log="$FUZZ_BUILD/$target.log"
