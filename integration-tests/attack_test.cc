@@ -18,7 +18,6 @@
 #include "bridging/gateway/v1/admin.grpc.pb.h"
 #include "integration-tests/local_suite.h"
 #include "libs/auth/principal.h"
-#include "libs/common/proto_time.h"
 #include "libs/testing/probes.h"
 
 namespace bridging {
@@ -42,32 +41,14 @@ class AttackTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     testing::LocalSuiteOptions options;
-    options.binaries = {{"consent", CONSENT_BINARY},
-                        {"actions", ACTIONS_BINARY},
-                        {"anonymizer", ANONYMIZER_BINARY},
-                        {"analytics", ANALYTICS_BINARY},
-                        {"gateway", GATEWAY_BINARY}};
     auto suite = testing::LocalSuite::Start(options);
     ASSERT_TRUE(suite.ok()) << suite.status();
     suite_ = suite->release();
     for (const auto& [name, display] : std::map<std::string, std::string>{
              {kCharity, "Hope"}, {kOtherCharity, "Other"}, {kPractice, "Alpha"}, {kTeam, "Team"}}) {
-      gv1::CreateOrganizationRequest create;
-      create.mutable_organization()->set_name(name);
-      create.mutable_organization()->set_display_name(display);
-      gv1::Organization organization;
-      grpc::ClientContext context;
-      Authorize(&context, suite_->admin_key());
-      ASSERT_TRUE(Admin()->CreateOrganization(&context, create, &organization).ok()) << name;
-      gv1::CreateApiKeyRequest key;
-      key.set_parent(name);
-      key.mutable_api_key()->set_role(organization.role());
-      *key.mutable_api_key()->mutable_expire_time() = ToTimestamp(absl::Now() + absl::Hours(1));
-      gv1::CreateApiKeyResponse created;
-      grpc::ClientContext key_context;
-      Authorize(&key_context, suite_->admin_key());
-      ASSERT_TRUE(Admin()->CreateApiKey(&key_context, key, &created).ok());
-      keys_[name] = created.secret();
+      absl::StatusOr<std::string> key = suite_->AddOrganization(name, display);
+      ASSERT_TRUE(key.ok()) << name << ": " << key.status();
+      keys_[name] = *key;
     }
   }
 

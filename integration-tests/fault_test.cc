@@ -24,9 +24,7 @@
 #include "bridging/actions/v1/actions.grpc.pb.h"
 #include "bridging/analytics/v1/analytics.grpc.pb.h"
 #include "bridging/consent/v1/consent.grpc.pb.h"
-#include "bridging/gateway/v1/admin.grpc.pb.h"
 #include "integration-tests/local_suite.h"
-#include "libs/common/proto_time.h"
 #include "libs/testing/probes.h"
 
 namespace bridging {
@@ -36,7 +34,6 @@ using grpc::StatusCode;
 using HealthStatus = grpc::health::v1::HealthCheckResponse::ServingStatus;
 namespace cv1 = consent::v1;
 namespace av1 = actions::v1;
-namespace gv1 = gateway::v1;
 
 constexpr char kCharity[] = "charities/hope";
 constexpr char kPractice[] = "practices/alpha";
@@ -125,11 +122,6 @@ class FaultTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     testing::LocalSuiteOptions options;
-    options.binaries = {{"consent", CONSENT_BINARY},
-                        {"actions", ACTIONS_BINARY},
-                        {"anonymizer", ANONYMIZER_BINARY},
-                        {"analytics", ANALYTICS_BINARY},
-                        {"gateway", GATEWAY_BINARY}};
     // The load is steady, not a flood: the limits must not be what refuses it.
     options.flags["gateway"] = {"--rate_limit_rps=2000", "--rate_limit_burst=2000"};
     // Small enough that the demo-sized counts here are shown, not withheld.
@@ -139,23 +131,9 @@ class FaultTest : public ::testing::Test {
     suite_ = suite->release();
     for (const auto& [name, display] : std::map<std::string, std::string>{
              {kCharity, "Hope"}, {kPractice, "Alpha"}, {kTeam, "Team"}, {kTeam2, "Team two"}}) {
-      gv1::CreateOrganizationRequest create;
-      create.mutable_organization()->set_name(name);
-      create.mutable_organization()->set_display_name(display);
-      gv1::Organization organization;
-      grpc::ClientContext context;
-      Authorize(&context, suite_->admin_key());
-      const grpc::Status status = Admin()->CreateOrganization(&context, create, &organization);
-      ASSERT_TRUE(status.ok()) << name << ": " << status.error_message();
-      gv1::CreateApiKeyRequest key;
-      key.set_parent(name);
-      key.mutable_api_key()->set_role(organization.role());
-      *key.mutable_api_key()->mutable_expire_time() = ToTimestamp(absl::Now() + absl::Hours(1));
-      gv1::CreateApiKeyResponse created;
-      grpc::ClientContext key_context;
-      Authorize(&key_context, suite_->admin_key());
-      ASSERT_TRUE(Admin()->CreateApiKey(&key_context, key, &created).ok());
-      keys_[name] = created.secret();
+      absl::StatusOr<std::string> key = suite_->AddOrganization(name, display);
+      ASSERT_TRUE(key.ok()) << name << ": " << key.status();
+      keys_[name] = *key;
     }
   }
 
@@ -171,9 +149,6 @@ class FaultTest : public ::testing::Test {
   static void Authorize(grpc::ClientContext* context, const std::string& key) {
     context->AddMetadata("authorization", "Bearer " + key);
     context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  }
-  static std::unique_ptr<gv1::AdminService::Stub> Admin() {
-    return gv1::AdminService::NewStub(suite_->GatewayChannel());
   }
   static std::unique_ptr<av1::ActionPlanService::Stub> Actions() {
     return av1::ActionPlanService::NewStub(suite_->GatewayChannel());

@@ -69,11 +69,6 @@ class GatewayTest : public ::testing::Test {
     // Links the contract's descriptors, which the matrix reads policies from.
     contract_ = ContractServices();
     testing::LocalSuiteOptions options;
-    options.binaries = {{"consent", CONSENT_BINARY},
-                        {"actions", ACTIONS_BINARY},
-                        {"anonymizer", ANONYMIZER_BINARY},
-                        {"analytics", ANALYTICS_BINARY},
-                        {"gateway", GATEWAY_BINARY}};
     // Low enough for the rate test to reach quickly, high enough for the matrix.
     options.flags["gateway"] = {"--rate_limit_rps=40", "--rate_limit_burst=300",
                                 "--max_request_bytes=65536", "--web_root=" + MakeWebRoot()};
@@ -678,8 +673,8 @@ TEST_F(GatewayTest, APracticeWithItsOwnBackendKeepsItsPlansOnIt) {
   ASSERT_TRUE(own_redis.ok()) << own_redis.status();
   const int own_port = testing::PickFreeLoopbackPort();
   auto own_actions = testing::ChildProcess::Start(
-      {ACTIONS_BINARY, absl::StrCat("--port=", own_port), "--metrics_port=0",
-       "--principal_secret_file=" + suite_->dir() + "/principal.secret",
+      {testing::BuiltBinaries().at("actions"), absl::StrCat("--port=", own_port),
+       "--metrics_port=0", "--principal_secret_file=" + suite_->dir() + "/principal.secret",
        "--redis_addr=" + (*own_redis)->address(),
        "--anonymizer_addr=" + suite_->address("anonymizer"),
        "--analytics_addr=" + suite_->address("analytics"), "--outbox_source=actions/alpha"},
@@ -689,7 +684,8 @@ TEST_F(GatewayTest, APracticeWithItsOwnBackendKeepsItsPlansOnIt) {
       << testing::ReadFile(suite_->dir() + "/actions-alpha.log");
   const int gateway_port = testing::PickFreeLoopbackPort();
   auto gateway = testing::ChildProcess::Start(
-      {GATEWAY_BINARY, absl::StrCat("--port=", gateway_port), "--metrics_port=0", "--http_port=-1",
+      {testing::BuiltBinaries().at("gateway"), absl::StrCat("--port=", gateway_port),
+       "--metrics_port=0", "--http_port=-1",
        "--principal_secret_file=" + suite_->dir() + "/principal.secret",
        "--redis_addr=" + suite_->redis("gateway").address(),
        absl::StrCat("--routes=bridging.actions.v1=", suite_->address("actions"),

@@ -10,7 +10,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "bridging/gateway/v1/admin.grpc.pb.h"
 #include "libs/common/crypto.h"
+#include "libs/common/grpc_status.h"
+#include "libs/common/proto_time.h"
 #include "libs/testing/probes.h"
 
 namespace bridging::testing {
@@ -74,6 +78,41 @@ LocalSuite::~LocalSuite() {
 
 std::string LocalSuite::address(const std::string& service) const {
   return absl::StrCat("127.0.0.1:", ports_.at(service));
+}
+
+std::map<std::string, std::string> BuiltBinaries() {
+  return {{"consent", CONSENT_BINARY},
+          {"actions", ACTIONS_BINARY},
+          {"anonymizer", ANONYMIZER_BINARY},
+          {"analytics", ANALYTICS_BINARY},
+          {"gateway", GATEWAY_BINARY}};
+}
+
+absl::StatusOr<std::string> LocalSuite::AddOrganization(const std::string& name,
+                                                        const std::string& display_name) const {
+  auto admin = gateway::v1::AdminService::NewStub(GatewayChannel());
+  const auto deadline = [](grpc::ClientContext* context, const std::string& key) {
+    context->AddMetadata("authorization", "Bearer " + key);
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  };
+  gateway::v1::CreateOrganizationRequest create;
+  create.mutable_organization()->set_name(name);
+  create.mutable_organization()->set_display_name(display_name);
+  gateway::v1::Organization organization;
+  grpc::ClientContext create_context;
+  deadline(&create_context, admin_key_);
+  grpc::Status status = admin->CreateOrganization(&create_context, create, &organization);
+  if (!status.ok()) return FromGrpcStatus(status);
+  gateway::v1::CreateApiKeyRequest key;
+  key.set_parent(name);
+  key.mutable_api_key()->set_role(organization.role());
+  *key.mutable_api_key()->mutable_expire_time() = ToTimestamp(absl::Now() + absl::Hours(1));
+  gateway::v1::CreateApiKeyResponse created;
+  grpc::ClientContext key_context;
+  deadline(&key_context, admin_key_);
+  status = admin->CreateApiKey(&key_context, key, &created);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return created.secret();
 }
 
 std::shared_ptr<grpc::Channel> LocalSuite::GatewayChannel() const {

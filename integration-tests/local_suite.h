@@ -18,9 +18,12 @@
 
 namespace bridging::testing {
 
+// The five service binaries of this build, by service name.
+std::map<std::string, std::string> BuiltBinaries();
+
 struct LocalSuiteOptions {
   // Binary paths by service name: consent, actions, anonymizer, analytics, gateway.
-  std::map<std::string, std::string> binaries;
+  std::map<std::string, std::string> binaries = BuiltBinaries();
   // Extra flags by service name.
   std::map<std::string, std::vector<std::string>> flags;
   // Services to start (default: all five).
@@ -40,6 +43,10 @@ class LocalSuite {
   std::shared_ptr<grpc::Channel> GatewayChannel() const;
   // The operator API key the gateway bootstrapped.
   const std::string& admin_key() const { return admin_key_; }
+  // Registers organisation `name` (e.g. charities/hope) through the gateway with the operator
+  // key, and issues it an API key valid for an hour; returns the key's secret.
+  absl::StatusOr<std::string> AddOrganization(const std::string& name,
+                                              const std::string& display_name) const;
   // The Redis of an owning service ("consent", "actions", "analytics", "gateway").
   RedisServer& redis(const std::string& owner) { return *redis_.at(owner); }
   const std::string& dir() const { return dir_; }

@@ -34,11 +34,6 @@ class PartnerJourneysTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     testing::LocalSuiteOptions options;
-    options.binaries = {{"consent", CONSENT_BINARY},
-                        {"actions", ACTIONS_BINARY},
-                        {"anonymizer", ANONYMIZER_BINARY},
-                        {"analytics", ANALYTICS_BINARY},
-                        {"gateway", GATEWAY_BINARY}};
     // Small numbers published, so a test can see one person leave a count.
     options.flags["analytics"] = {"--disclosure_threshold=2", "--rounding_base=1"};
     auto suite = testing::LocalSuite::Start(options);
