@@ -105,6 +105,11 @@ def read_suite(root):
     return suite
 
 
+# -dev packages of install-deps.sh that only the tests need (the sanitizer and fuzzing
+# runtimes of scripts/sanitize.sh), not an image build.
+TEST_ONLY_PACKAGES = {"libclang-rt-14-dev"}
+
+
 def build_packages_from_install_deps(root):
     """The packages of scripts/install-deps.sh an image build needs: tools, compilers, -dev."""
     text = open(os.path.join(root, "scripts/install-deps.sh")).read()
@@ -113,7 +118,8 @@ def build_packages_from_install_deps(root):
         raise SystemExit("scripts/install-deps.sh: no packages=( ... ) array")
     words = re.sub(r"#.*", "", block.group(1)).split()
     return {w for w in words
-            if w in BUILD_TOOLS or w.endswith("-dev") or w.startswith("protobuf-compiler")}
+            if (w in BUILD_TOOLS or w.endswith("-dev") or w.startswith("protobuf-compiler"))
+            and w not in TEST_ONLY_PACKAGES}
 
 
 def service_ports(suite, name):
