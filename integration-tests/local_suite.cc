@@ -52,6 +52,13 @@ absl::StatusOr<std::unique_ptr<LocalSuite>> LocalSuite::Start(LocalSuiteOptions 
     suite->metrics_ports_[name] = PickFreeLoopbackPort();
   }
   suite->http_port_ = PickFreeLoopbackPort();
+  if (suite->options_.tls) {
+    const std::string make_certs =
+        absl::StrCat("bash '", MAKE_CERTS_SCRIPT, "' '", suite->tls_dir(), "' >/dev/null");
+    if (std::system(make_certs.c_str()) != 0) {
+      return absl::InternalError(absl::StrCat("failed: ", make_certs));
+    }
+  }
   for (const std::string& service : suite->options_.services) {
     if (absl::Status started = suite->StartService(service); !started.ok()) {
       suite->DumpLogs();
@@ -116,7 +123,19 @@ absl::StatusOr<std::string> LocalSuite::AddOrganization(const std::string& name,
 }
 
 std::shared_ptr<grpc::Channel> LocalSuite::GatewayChannel() const {
-  return LoopbackChannel(port("gateway"));
+  if (!options_.tls) return LoopbackChannel(port("gateway"));
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadFile(tls_dir() + "/ca.crt");
+  return LoopbackChannel(port("gateway"), grpc::SslCredentials(ssl));
+}
+
+std::shared_ptr<grpc::Channel> LocalSuite::ServiceChannel(const std::string& service) const {
+  if (!options_.tls) return LoopbackChannel(port(service));
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadFile(tls_dir() + "/ca.crt");
+  ssl.pem_cert_chain = ReadFile(tls_dir() + "/gateway.crt");
+  ssl.pem_private_key = ReadFile(tls_dir() + "/gateway.key");
+  return LoopbackChannel(port(service), grpc::SslCredentials(ssl));
 }
 
 std::vector<std::string> LocalSuite::ArgvOf(const std::string& service) const {
@@ -145,6 +164,15 @@ std::vector<std::string> LocalSuite::ArgvOf(const std::string& service) const {
                                 ",bridging.anonymizer.v1=", address("anonymizer"),
                                 ",bridging.analytics.v1=", address("analytics")));
   }
+  if (options_.tls) {
+    argv.push_back(absl::StrCat("--tls_cert_file=", tls_dir(), "/", service, ".crt"));
+    argv.push_back(absl::StrCat("--tls_key_file=", tls_dir(), "/", service, ".key"));
+    argv.push_back(absl::StrCat("--tls_ca_file=", tls_dir(), "/ca.crt"));
+    if (service == "gateway") {
+      argv.push_back(absl::StrCat("--public_tls_cert_file=", tls_dir(), "/gateway-public.crt"));
+      argv.push_back(absl::StrCat("--public_tls_key_file=", tls_dir(), "/gateway-public.key"));
+    }
+  }
   auto extra = options_.flags.find(service);
   if (extra != options_.flags.end()) {
     argv.insert(argv.end(), extra->second.begin(), extra->second.end());
@@ -156,7 +184,11 @@ absl::Status LocalSuite::StartService(const std::string& service) {
   auto process = ChildProcess::Start(ArgvOf(service), {}, dir_ + "/" + service + ".log");
   if (!process.ok()) return process.status();
   processes_[service] = std::move(*process);
-  if (!WaitForServing(port(service), absl::Seconds(30))) {
+  const bool listening = WaitForListening(port(service), absl::Seconds(30));
+  const std::shared_ptr<grpc::Channel> channel =
+      service == "gateway" ? GatewayChannel() : ServiceChannel(service);
+  if (!listening ||
+      !WaitForHealth(channel, grpc::health::v1::HealthCheckResponse::SERVING, absl::Seconds(30))) {
     return absl::UnavailableError(
         absl::StrCat(service, " did not become SERVING; log:\n", Log(service)));
   }

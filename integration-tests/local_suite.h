@@ -28,6 +28,9 @@ struct LocalSuiteOptions {
   std::map<std::string, std::vector<std::string>> flags;
   // Services to start (default: all five).
   std::vector<std::string> services = {"anonymizer", "analytics", "consent", "actions", "gateway"};
+  // Certificates from scripts/make-certs.sh: mutual TLS between every part, and TLS on the
+  // gateway's public gRPC and HTTP ports.
+  bool tls = false;
 };
 
 class LocalSuite {
@@ -40,7 +43,13 @@ class LocalSuite {
   int metrics_port(const std::string& service) const { return metrics_ports_.at(service); }
   std::string address(const std::string& service) const;
   int gateway_http_port() const { return http_port_; }
+  // A partner's channel to the gateway (with TLS: verifying it against the suite's CA).
   std::shared_ptr<grpc::Channel> GatewayChannel() const;
+  // A channel to `service` as another part of the suite opens it (with TLS: presenting the
+  // gateway's certificate).
+  std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& service) const;
+  // The certificates' folder (ca.crt, <service>.crt/.key, gateway-public.crt/.key) when tls.
+  std::string tls_dir() const { return dir_ + "/tls"; }
   // The operator API key the gateway bootstrapped.
   const std::string& admin_key() const { return admin_key_; }
   // Registers organisation `name` (e.g. charities/hope) through the gateway with the operator

@@ -35,12 +35,14 @@ absl::StatusOr<Response> Unary(absl::string_view peer, Call&& call) {
 
 }  // namespace
 
-std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address) {
+std::shared_ptr<grpc::Channel> ServiceChannel(
+    const std::string& address, std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(
+      address, credentials != nullptr ? credentials : grpc::InsecureChannelCredentials(), args);
 }
 
 AnonymizerClient::AnonymizerClient(std::shared_ptr<grpc::Channel> channel,

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <grpcpp/channel.h>
+#include <grpcpp/security/credentials.h>
 
 #include <memory>
 #include <string>
@@ -22,10 +23,12 @@
 
 namespace bridging::outbox {
 
-// A channel to another service of the suite (plaintext, as on loopback or a mesh). It
-// connects lazily and retries a lost connection within 2 s, so a peer that restarts is
-// reached again quickly instead of after gRPC's default backoff of up to two minutes.
-std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address);
+// A channel to another service of the suite, secured by `credentials` (null: plaintext, as
+// on loopback or a mesh). It connects lazily and retries a lost connection within 2 s, so a
+// peer that restarts is reached again quickly instead of after gRPC's default backoff of up
+// to two minutes.
+std::shared_ptr<grpc::Channel> ServiceChannel(
+    const std::string& address, std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
 class AnonymizerClient {
  public:

@@ -14,8 +14,8 @@ Publishing::Publishing(const PublishingSettings& settings, const auth::Principal
     return;
   }
   const auth::Principal self{absl::StrCat("services/", settings.service), common::v1::ROLE_SERVICE};
-  auto anonymizer_channel = ServiceChannel(settings.anonymizer_addr);
-  auto analytics_channel = ServiceChannel(settings.analytics_addr);
+  auto anonymizer_channel = ServiceChannel(settings.anonymizer_addr, settings.credentials);
+  auto analytics_channel = ServiceChannel(settings.analytics_addr, settings.credentials);
   // A batch of 500 events may take analytics a while; a caller waiting on a report may not.
   anonymizer_ =
       std::make_unique<AnonymizerClient>(anonymizer_channel, codec, self, absl::Seconds(5));

@@ -1,10 +1,15 @@
 // bridging-health: asks one or more services for their gRPC health (grpc.health.v1) and, with
 // --wait, keeps asking until every one is SERVING. For scripts (run-local.sh waits with it)
-// and container health checks. Exit 0 when all are SERVING, 1 otherwise.
+// and container health checks. Exit 0 when all are SERVING, 1 otherwise. With --tls_ca_file it
+// speaks TLS (and with --tls_cert_file/--tls_key_file presents a certificate, for services that
+// require mutual TLS).
 #include <grpcpp/create_channel.h>
 #include <grpcpp/grpcpp.h>
 
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +19,9 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 
 ABSL_FLAG(int, wait_seconds, 0, "Keep asking until every target is SERVING, up to this long");
+ABSL_FLAG(std::string, tls_ca_file, "", "Speak TLS, verifying the targets against this PEM CA");
+ABSL_FLAG(std::string, tls_cert_file, "", "PEM certificate to present (mutual TLS)");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
 
 namespace {
 
@@ -30,13 +38,31 @@ std::string Ask(grpc::health::v1::Health::Stub& stub) {
   return HealthCheckResponse::ServingStatus_Name(response.status());
 }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::shared_ptr<grpc::ChannelCredentials> Credentials() {
+  const std::string ca = absl::GetFlag(FLAGS_tls_ca_file);
+  if (ca.empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadFile(ca);
+  if (!absl::GetFlag(FLAGS_tls_cert_file).empty()) {
+    ssl.pem_cert_chain = ReadFile(absl::GetFlag(FLAGS_tls_cert_file));
+    ssl.pem_private_key = ReadFile(absl::GetFlag(FLAGS_tls_key_file));
+  }
+  return grpc::SslCredentials(ssl);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<char*> targets = absl::ParseCommandLine(argc, argv);
   targets.erase(targets.begin());
   if (targets.empty()) {
-    std::cerr << "usage: bridging-health [--wait_seconds=N] HOST:PORT...\n";
+    std::cerr << "usage: bridging-health [--wait_seconds=N] [--tls_ca_file=F [--tls_cert_file=F "
+                 "--tls_key_file=F]] HOST:PORT...\n";
     return 2;
   }
   const absl::Time deadline = absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_wait_seconds));
@@ -44,8 +70,8 @@ int main(int argc, char** argv) {
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
   bool all_serving = true;
   for (const char* target : targets) {
-    auto stub = grpc::health::v1::Health::NewStub(
-        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+    auto stub =
+        grpc::health::v1::Health::NewStub(grpc::CreateCustomChannel(target, Credentials(), args));
     std::string state = Ask(*stub);
     while (state != "SERVING" && absl::Now() < deadline) {
       absl::SleepFor(absl::Milliseconds(200));

@@ -21,6 +21,12 @@ ABSL_FLAG(std::string, analytics_addr, "127.0.0.1:7104",
           "The analytics service (host:port) the outbox is published to; empty disables "
           "publishing");
 
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "This process's PEM certificate: mutual TLS on its gRPC port and its calls to other "
+          "services (with --tls_key_file and --tls_ca_file); empty: plaintext");
+ABSL_FLAG(std::string, tls_key_file, "", "The PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_ca_file, "", "The PEM CA certificate that signs every peer");
+
 namespace bridging::server {
 namespace {
 
@@ -51,6 +57,8 @@ CommonSettings CommonSettingsFromFlags() {
   settings.principal_secret_file = absl::GetFlag(FLAGS_principal_secret_file);
   settings.anonymizer_addr = absl::GetFlag(FLAGS_anonymizer_addr);
   settings.analytics_addr = absl::GetFlag(FLAGS_analytics_addr);
+  settings.tls = {absl::GetFlag(FLAGS_tls_cert_file), absl::GetFlag(FLAGS_tls_key_file),
+                  absl::GetFlag(FLAGS_tls_ca_file)};
   return settings;
 }
 
@@ -84,6 +92,10 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const CommonSettings& settings) 
   if (settings.metrics_port > 0) {
     config.host.metrics_address = absl::StrCat(settings.listen_host, ":", settings.metrics_port);
   }
+  absl::StatusOr<std::optional<TlsMaterial>> tls = LoadTls(settings.tls, "tls");
+  if (!tls.ok()) return tls.status();
+  config.tls = *std::move(tls);
+  config.host.credentials = ServerCredentials(config.tls, /*require_client_cert=*/true);
   if (!settings.redis_addr.empty()) {
     absl::StatusOr<store::RedisOptions> redis = RedisOptionsFrom(settings);
     if (!redis.ok()) return redis.status();

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "libs/server/service_host.h"
+#include "libs/server/tls.h"
 #include "libs/store/redis_store.h"
 
 namespace bridging::server {
@@ -25,6 +26,9 @@ struct CommonSettings {
   // The services an owning service publishes its outbox through (consent, actions).
   std::string anonymizer_addr;
   std::string analytics_addr;  // empty: the service does not publish to analytics
+  // This process's certificate, key and the CA of its peers: mutual TLS on its gRPC port and
+  // on its calls to other services. None: plaintext.
+  TlsFiles tls;
 };
 
 struct ServiceConfig {
@@ -33,6 +37,8 @@ struct ServiceConfig {
   std::string principal_secret;
   std::string anonymizer_addr;
   std::string analytics_addr;  // empty: publishing disabled
+  // Loaded from CommonSettings::tls; host.credentials already require client certificates.
+  std::optional<TlsMaterial> tls;
 };
 
 // A service's defaults for the shared flags; call before ParseFlagsWithEnv so environment

@@ -44,6 +44,8 @@ struct ServiceHostOptions {
   bool builtin_reflection = true;
   // When set, only these method paths become metric labels; others count as "unknown".
   std::function<bool(absl::string_view)> known_method;
+  // How the gRPC port is secured (see libs/server/tls.h); null means plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
 };
 
 class ServiceHost {

@@ -16,15 +16,21 @@ namespace bridging::testing {
 
 using grpc::health::v1::HealthCheckResponse;
 
-std::shared_ptr<grpc::Channel> LoopbackChannel(int port) {
+std::shared_ptr<grpc::Channel> LoopbackChannel(
+    int port, std::shared_ptr<grpc::ChannelCredentials> credentials) {
   // Tests often dial a server that is still starting: retry the connection quickly
   // instead of gRPC's default 1 s+ exponential reconnect backoff.
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 250);
-  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
-                                   grpc::InsecureChannelCredentials(), args);
+  // The minimum backoff is also the connect deadline: 50 ms is plenty for a loopback TCP
+  // connect, not for a TLS handshake on a busy machine.
+  if (credentials == nullptr) args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
+  // Its own connections: not ones other channels to the same address left backing off.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(
+      absl::StrCat("127.0.0.1:", port),
+      credentials != nullptr ? credentials : grpc::InsecureChannelCredentials(), args);
 }
 
 absl::StatusOr<HealthCheckResponse::ServingStatus> CheckHealth(
@@ -106,6 +112,23 @@ absl::StatusOr<std::string> ReflectionAsk(const std::shared_ptr<grpc::Channel>& 
   std::string bytes;
   for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   return bytes;
+}
+
+bool WaitForListening(int port, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  while (absl::Now() < deadline) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return false;
+    const bool open = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    ::close(fd);
+    if (open) return true;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return false;
 }
 
 absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {

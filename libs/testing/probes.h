@@ -36,10 +36,16 @@ absl::StatusOr<std::string> ReflectionListServices(const std::shared_ptr<grpc::C
 absl::StatusOr<std::string> ReflectionAsk(const std::shared_ptr<grpc::Channel>& channel,
                                           const std::string& request_bytes);
 
+// Polls until something accepts TCP connections on 127.0.0.1:port; false after `timeout`.
+// (A TLS channel dialled before its server listens can take 15 s to connect once it does.)
+bool WaitForListening(int port, absl::Duration timeout);
+
 // GET http://127.0.0.1:port/path; returns the body of a 200 response.
 absl::StatusOr<std::string> HttpGet(int port, const std::string& path);
 
-// An insecure channel to 127.0.0.1:port.
-std::shared_ptr<grpc::Channel> LoopbackChannel(int port);
+// A channel to 127.0.0.1:port that reconnects quickly, secured by `credentials` (null:
+// plaintext).
+std::shared_ptr<grpc::Channel> LoopbackChannel(
+    int port, std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
 }  // namespace bridging::testing

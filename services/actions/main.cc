@@ -32,9 +32,10 @@ int main(int argc, char** argv) {
   const actions::ActionsTranslator translator{};
   // The publisher reads the store directly: its idle XREAD BLOCK would otherwise show up as
   // slow commands in the store's latency metrics (it has its own metrics).
-  outbox::Publishing publishing({"actions", config->anonymizer_addr, config->analytics_addr,
-                                 absl::GetFlag(FLAGS_outbox_source)},
-                                &codec, store.inner(), translator, *host.registry());
+  outbox::Publishing publishing(
+      {"actions", config->anonymizer_addr, config->analytics_addr,
+       absl::GetFlag(FLAGS_outbox_source), server::ChannelCredentials(config->tls)},
+      &codec, store.inner(), translator, *host.registry());
   actions::PlanManager manager(store, [] { return absl::Now(); });
   actions::ActionPlanServiceImpl service(&manager, &codec);
   host.AddService(&service);

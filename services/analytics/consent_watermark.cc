@@ -8,16 +8,19 @@
 
 namespace bridging::analytics {
 
-ConsentWatermarkClient::ConsentWatermarkClient(std::string address,
-                                               const auth::PrincipalCodec* codec,
-                                               absl::Duration timeout)
-    : address_(std::move(address)), codec_(codec), timeout_(timeout) {
+ConsentWatermarkClient::ConsentWatermarkClient(
+    std::string address, const auth::PrincipalCodec* codec, absl::Duration timeout,
+    std::shared_ptr<grpc::ChannelCredentials> credentials)
+    : address_(std::move(address)),
+      credentials_(credentials != nullptr ? std::move(credentials)
+                                          : grpc::InsecureChannelCredentials()),
+      codec_(codec),
+      timeout_(timeout) {
   Redial();
 }
 
 void ConsentWatermarkClient::Redial() {
-  auto stub = consent::v1::ConsentService::NewStub(
-      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  auto stub = consent::v1::ConsentService::NewStub(grpc::CreateChannel(address_, credentials_));
   absl::MutexLock lock(&mu_);
   stub_ = std::move(stub);
 }

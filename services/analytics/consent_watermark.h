@@ -3,6 +3,7 @@
 #pragma once
 
 #include <grpcpp/channel.h>
+#include <grpcpp/security/credentials.h>
 
 #include <memory>
 #include <string>
@@ -27,8 +28,10 @@ class WatermarkSource {
 // is a second of refused research answers.
 class ConsentWatermarkClient final : public WatermarkSource {
  public:
+  // `credentials` secure the channel (null: plaintext).
   ConsentWatermarkClient(std::string address, const auth::PrincipalCodec* codec,
-                         absl::Duration timeout = absl::Seconds(1));
+                         absl::Duration timeout = absl::Seconds(1),
+                         std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
   absl::StatusOr<int64_t> CurrentWatermark() override;
 
  private:
@@ -36,6 +39,7 @@ class ConsentWatermarkClient final : public WatermarkSource {
   void Redial();
 
   const std::string address_;
+  const std::shared_ptr<grpc::ChannelCredentials> credentials_;
   const auth::PrincipalCodec* codec_;
   const absl::Duration timeout_;
   absl::Mutex mu_;

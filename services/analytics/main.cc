@@ -48,7 +48,9 @@ int main(int argc, char** argv) {
   const auth::PrincipalCodec codec(config->principal_secret);
   auto clock = [] { return absl::Now(); };
   analytics::AnalyticsView view;
-  analytics::ConsentWatermarkClient watermark(absl::GetFlag(FLAGS_consent_addr), &codec);
+  analytics::ConsentWatermarkClient watermark(absl::GetFlag(FLAGS_consent_addr), &codec,
+                                              absl::Seconds(1),
+                                              server::ChannelCredentials(config->tls));
   privacy::RedisBudgetLedger ledger(store, absl::GetFlag(FLAGS_privacy_budget));
   analytics::UsageRecorder usage(store);
   analytics::Ingestor ingestor(store, view, clock);

@@ -35,9 +35,9 @@ int main(int argc, char** argv) {
   const consent::ConsentTranslator translator{};
   // The publisher reads the store directly: its idle XREAD BLOCK would otherwise show up as
   // slow commands in the store's latency metrics (it has its own metrics).
-  outbox::Publishing publishing(
-      {"consent", config->anonymizer_addr, config->analytics_addr, /*source=*/""}, &codec,
-      store.inner(), translator, *host.registry());
+  outbox::Publishing publishing({"consent", config->anonymizer_addr, config->analytics_addr,
+                                 /*source=*/"", server::ChannelCredentials(config->tls)},
+                                &codec, store.inner(), translator, *host.registry());
   std::unique_ptr<consent::PublisherPropagation> propagation;
   std::unique_ptr<consent::RemoteAnalyticsUsage> usage;
   if (publishing.enabled()) {

@@ -93,7 +93,10 @@ ConnectServer::ConnectServer(const MethodTable& methods, const CallGate& gate,
     : methods_(methods),
       gate_(gate),
       options_(std::move(options)),
-      server_(std::make_unique<httplib::Server>()) {
+      server_(options_.tls_cert_file.empty()
+                  ? std::make_unique<httplib::Server>()
+                  : std::make_unique<httplib::SSLServer>(options_.tls_cert_file.c_str(),
+                                                         options_.tls_key_file.c_str())) {
   httplib::Server& server = *server_;
   const int threads = options_.worker_threads < 1 ? 1 : options_.worker_threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -183,6 +186,10 @@ ConnectServer::~ConnectServer() { Stop(); }
 absl::Status ConnectServer::Start() {
   absl::MutexLock lock(&mu_);
   if (started_) return absl::FailedPreconditionError("the Connect server was already started");
+  if (!server_->is_valid()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot serve HTTPS with ", options_.tls_cert_file, " and ", options_.tls_key_file));
+  }
   int port = -1;
   if (options_.port == 0) {
     port = server_->bind_to_any_port(options_.host);

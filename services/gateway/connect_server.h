@@ -44,6 +44,9 @@ struct ConnectServerOptions {
   size_t max_body_bytes = 4 * 1024 * 1024;
   // The built web UI served on GET; null serves none.
   std::shared_ptr<const WebAssets> web_assets;
+  // HTTPS with this PEM certificate and key (both or neither); empty: plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class ConnectServer {

@@ -59,8 +59,10 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(GatewayOptions options)
   if (g.admin_server_ == nullptr) return absl::InternalError("cannot start AdminService");
   routes.push_back({v1::AdminService::service_full_name(), "", kAdminRoute});
   g.routes_ = std::make_unique<RouteTable>(
-      routes, std::map<std::string, std::shared_ptr<grpc::Channel>>{
-                  {kAdminRoute, g.admin_server_->InProcessChannel(grpc::ChannelArguments())}});
+      routes,
+      std::map<std::string, std::shared_ptr<grpc::Channel>>{
+          {kAdminRoute, g.admin_server_->InProcessChannel(grpc::ChannelArguments())}},
+      g.options_.backend_credentials);
 
   g.gate_ = std::make_unique<CallGate>(g.methods_, *g.routes_, *g.authenticator_, *g.limiter_,
                                        *g.audit_, g.codec_, *g.host_.registry(), g.options_.gate);

@@ -46,6 +46,9 @@ struct GatewayOptions {
   absl::Duration credential_cache_ttl = absl::Seconds(1);
   // Connect/JSON over HTTP/1.1; nullopt disables it.
   std::optional<ConnectServerOptions> http;
+  // Secures the calls to the services (mutual TLS; see libs/server/tls.h); null: plaintext.
+  // The public ports' own TLS is in host.credentials and http.
+  std::shared_ptr<grpc::ChannelCredentials> backend_credentials;
   // When set, a file holding the first operator key (created with a fresh secret, mode 0600,
   // if missing) so a fresh deployment can be administered.
   std::string bootstrap_admin_key_file;

@@ -20,6 +20,9 @@ ABSL_FLAG(std::string, routes,
           "or package, owner an organisation with its own backend (practices/riverside)");
 ABSL_FLAG(int, http_port, 8100, "Connect/JSON over HTTP/1.1 port (-1: disabled)");
 ABSL_FLAG(int, http_threads, 16, "Threads serving HTTP connections");
+ABSL_FLAG(std::string, public_tls_cert_file, "",
+          "PEM certificate for the public gRPC and HTTP ports (HTTPS); empty: plaintext");
+ABSL_FLAG(std::string, public_tls_key_file, "", "The PEM private key of --public_tls_cert_file");
 ABSL_FLAG(std::string, web_root, "",
           "The built web UI (web/dist) to serve on the HTTP port; empty serves none");
 ABSL_FLAG(std::string, bootstrap_admin_key_file, "",
@@ -52,6 +55,14 @@ absl::StatusOr<bridging::gateway::GatewayOptions> OptionsFromFlags() {
                    server::LoadServiceConfig(server::CommonSettingsFromFlags()));
   gateway::GatewayOptions options;
   options.host = config.host;
+  // Partners present no client certificate: the public port has its own certificate, and
+  // the internal one (config.tls) secures the calls to the services.
+  ASSIGN_OR_RETURN(std::optional<server::TlsMaterial> public_tls,
+                   server::LoadTls({absl::GetFlag(FLAGS_public_tls_cert_file),
+                                    absl::GetFlag(FLAGS_public_tls_key_file), ""},
+                                   "public_tls", /*ca_optional=*/true));
+  options.host.credentials = server::ServerCredentials(public_tls, /*require_client_cert=*/false);
+  options.backend_credentials = server::ChannelCredentials(config.tls);
   options.redis = config.redis;
   options.principal_secret = config.principal_secret;
   options.routes = absl::GetFlag(FLAGS_routes);
@@ -86,6 +97,8 @@ absl::StatusOr<bridging::gateway::GatewayOptions> OptionsFromFlags() {
     http.port = absl::GetFlag(FLAGS_http_port);
     http.worker_threads = absl::GetFlag(FLAGS_http_threads);
     http.max_body_bytes = 4 * options.gate.max_request_bytes;
+    http.tls_cert_file = absl::GetFlag(FLAGS_public_tls_cert_file);
+    http.tls_key_file = absl::GetFlag(FLAGS_public_tls_key_file);
     if (const std::string web_root = absl::GetFlag(FLAGS_web_root); !web_root.empty()) {
       ASSIGN_OR_RETURN(gateway::WebAssets assets, gateway::WebAssets::Load(web_root));
       http.web_assets = std::make_shared<const gateway::WebAssets>(std::move(assets));

@@ -67,8 +67,10 @@ absl::StatusOr<std::vector<RouteTable::Route>> RouteTable::ParseSpec(absl::strin
 }
 
 RouteTable::RouteTable(const std::vector<Route>& routes,
-                       const std::map<std::string, std::shared_ptr<grpc::Channel>>& in_process)
+                       const std::map<std::string, std::shared_ptr<grpc::Channel>>& in_process,
+                       std::shared_ptr<grpc::ChannelCredentials> credentials)
     : routes_(routes) {
+  if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
   for (const Route& route : routes_) {
     auto& backend = by_address_[route.address];
     if (backend == nullptr) {
@@ -82,8 +84,7 @@ RouteTable::RouteTable(const std::vector<Route>& routes,
         // Calls through the gateway share a few connections; keep them warm.
         args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
         args.SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, 16 * 1024 * 1024);
-        backend->channel =
-            grpc::CreateCustomChannel(route.address, grpc::InsecureChannelCredentials(), args);
+        backend->channel = grpc::CreateCustomChannel(route.address, credentials, args);
       }
       backend->stub = std::make_unique<grpc::GenericStub>(backend->channel);
     }

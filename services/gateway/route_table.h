@@ -11,6 +11,7 @@
 
 #include <grpcpp/channel.h>
 #include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/security/credentials.h>
 
 #include <map>
 #include <memory>
@@ -43,11 +44,12 @@ class RouteTable {
   // INVALID_ARGUMENT naming the entry when one is malformed or repeated.
   static absl::StatusOr<std::vector<Route>> ParseSpec(absl::string_view spec);
 
-  // Dials every distinct address once (insecure channels: services trust the signed
-  // principal header). Addresses listed in `in_process` use the given channel instead
-  // (the gateway's own AdminService).
+  // Dials every distinct address once, secured by `credentials` (null: plaintext; services
+  // trust only the signed principal header). Addresses listed in `in_process` use the given
+  // channel instead (the gateway's own AdminService).
   explicit RouteTable(const std::vector<Route>& routes,
-                      const std::map<std::string, std::shared_ptr<grpc::Channel>>& in_process = {});
+                      const std::map<std::string, std::shared_ptr<grpc::Channel>>& in_process = {},
+                      std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
   // The backend for a call to `service` on a resource owned by `owner` (may be empty):
   // the most specific route wins (service@owner, package@owner, service, package).

@@ -1,0 +1,197 @@
+// TLS everywhere, on the whole suite with certificates from scripts/make-certs.sh: a partner's
+// work crosses every hop (gateway to services, consent and actions to the anonymizer and
+// analytics, analytics to consent) over mutual TLS and the public ports over TLS; clients
+// without TLS, without a client certificate, or with one from another CA are refused.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <cstdlib>
+#include <map>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "bridging/analytics/v1/analytics.grpc.pb.h"
+#include "bridging/consent/v1/consent.grpc.pb.h"
+#include "integration-tests/local_suite.h"
+#include "libs/testing/child_process.h"
+#include "libs/testing/probes.h"
+
+namespace bridging {
+namespace {
+
+namespace cv1 = consent::v1;
+namespace anv1 = analytics::v1;
+
+constexpr char kCharity[] = "charities/hope";
+constexpr char kTeam[] = "researchers/team";
+
+class TlsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    testing::LocalSuiteOptions options;
+    options.tls = true;
+    // Small enough that three people are shown, not withheld.
+    options.flags["analytics"] = {"--disclosure_threshold=2", "--rounding_base=1"};
+    auto suite = testing::LocalSuite::Start(options);
+    ASSERT_TRUE(suite.ok()) << suite.status();
+    suite_ = suite->release();
+    for (const auto& [name, display] :
+         std::map<std::string, std::string>{{kCharity, "Hope"}, {kTeam, "Team"}}) {
+      absl::StatusOr<std::string> key = suite_->AddOrganization(name, display);
+      ASSERT_TRUE(key.ok()) << name << ": " << key.status();
+      keys_[name] = *key;
+    }
+  }
+
+  static void TearDownTestSuite() {
+    delete suite_;
+    suite_ = nullptr;
+  }
+
+  void TearDown() override {
+    if (HasFailure() && suite_ != nullptr) suite_->DumpLogs();
+  }
+
+  static void Authorize(grpc::ClientContext* context, const std::string& key) {
+    context->AddMetadata("authorization", "Bearer " + key);
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  }
+
+  // The code a ListParticipants call to the consent service directly gets over `channel`.
+  static grpc::StatusCode CallConsentDirectly(const std::shared_ptr<grpc::Channel>& channel) {
+    auto stub = cv1::ConsentService::NewStub(channel);
+    cv1::ListParticipantsRequest request;
+    request.set_parent(kCharity);
+    cv1::ListParticipantsResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+    return stub->ListParticipants(&context, request, &response).error_code();
+  }
+
+  static std::shared_ptr<grpc::Channel> TlsChannel(const std::string& service,
+                                                   const std::string& cert_dir,
+                                                   bool present_certificate) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = testing::ReadFile(suite_->tls_dir() + "/ca.crt");
+    if (present_certificate) {
+      ssl.pem_cert_chain = testing::ReadFile(cert_dir + "/gateway.crt");
+      ssl.pem_private_key = testing::ReadFile(cert_dir + "/gateway.key");
+    }
+    return testing::LoopbackChannel(suite_->port(service), grpc::SslCredentials(ssl));
+  }
+
+  static testing::LocalSuite* suite_;
+  static std::map<std::string, std::string> keys_;
+};
+
+testing::LocalSuite* TlsTest::suite_ = nullptr;
+std::map<std::string, std::string> TlsTest::keys_;
+
+TEST_F(TlsTest, APartnersWorkCrossesEveryHopOverTls) {
+  auto consent = cv1::ConsentService::NewStub(suite_->GatewayChannel());
+  for (int i = 0; i < 3; ++i) {
+    cv1::CreateParticipantRequest create;
+    create.set_parent(kCharity);
+    create.mutable_participant()->set_charity_reference(absl::StrCat("TLS-", i));
+    cv1::Participant participant;
+    {
+      grpc::ClientContext context;
+      Authorize(&context, keys_[kCharity]);
+      const grpc::Status status = consent->CreateParticipant(&context, create, &participant);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+    }
+    cv1::RecordConsentRequest record;
+    record.set_participant(participant.name());
+    record.set_purpose(cv1::PURPOSE_RESEARCH_USE);
+    record.set_method(cv1::CONSENT_METHOD_WRITTEN);
+    record.set_recorded_by_role("support worker");
+    cv1::ConsentRecord out;
+    grpc::ClientContext context;
+    Authorize(&context, keys_[kCharity]);
+    const grpc::Status status = consent->RecordConsent(&context, record, &out);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  // The consents travel consent -> anonymizer -> analytics; the answer needs analytics ->
+  // consent (the watermark). Every one of those hops is mutual TLS.
+  auto analytics = anv1::AnalyticsService::NewStub(suite_->GatewayChannel());
+  int counted = -1;
+  for (int attempt = 0; attempt < 100 && counted != 3; ++attempt) {
+    anv1::QueryRequest query;
+    query.set_parent(kTeam);
+    query.set_dataset(anv1::DATASET_CONSENT);
+    query.add_group_by(anv1::DIMENSION_PURPOSE);
+    query.set_measure(anv1::MEASURE_COUNT);
+    anv1::QueryResponse answer;
+    grpc::ClientContext context;
+    Authorize(&context, keys_[kTeam]);
+    const grpc::Status status = analytics->Query(&context, query, &answer);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    for (const auto& row : answer.table().rows()) {
+      if (row.labels(0) == "PURPOSE_RESEARCH_USE" && !row.cells(0).suppressed()) {
+        counted = static_cast<int>(row.cells(0).value());
+      }
+    }
+    if (counted != 3) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(counted, 3);
+}
+
+TEST_F(TlsTest, ThePublicPortsSpeakOnlyTls) {
+  // gRPC without TLS gets no answer.
+  EXPECT_EQ(CallConsentDirectly(testing::LoopbackChannel(suite_->port("gateway"))),
+            grpc::StatusCode::UNAVAILABLE);
+  // HTTPS, verified against the CA, answers; plain HTTP does not.
+  httplib::SSLClient https("127.0.0.1", suite_->gateway_http_port());
+  https.set_ca_cert_path((suite_->tls_dir() + "/ca.crt").c_str());
+  https.enable_server_certificate_verification(true);
+  auto answer = https.Post("/bridging.gateway.v1.AdminService/WhoAmI",
+                           httplib::Headers{{"Authorization", "Bearer " + keys_[kCharity]}}, "{}",
+                           "application/json");
+  ASSERT_TRUE(answer) << httplib::to_string(answer.error());
+  EXPECT_EQ(answer->status, 200) << answer->body;
+  EXPECT_NE(answer->body.find("charities/hope"), std::string::npos) << answer->body;
+  httplib::Client http("127.0.0.1", suite_->gateway_http_port());
+  http.set_connection_timeout(3);
+  http.set_read_timeout(3);
+  auto plain = http.Post("/bridging.gateway.v1.AdminService/WhoAmI",
+                         httplib::Headers{{"Authorization", "Bearer " + keys_[kCharity]}}, "{}",
+                         "application/json");
+  EXPECT_TRUE(!plain || plain->status != 200);
+}
+
+TEST_F(TlsTest, ServicesRefuseClientsWithoutAValidCertificate) {
+  for (const char* service : {"consent", "actions", "anonymizer", "analytics"}) {
+    SCOPED_TRACE(service);
+    auto code = [&](const std::shared_ptr<grpc::Channel>& channel) {
+      return testing::CheckHealth(channel, "").status().code();
+    };
+    // Plaintext, TLS with no client certificate, and a certificate from another CA: no
+    // connection at all.
+    EXPECT_EQ(code(testing::LoopbackChannel(suite_->port(service))),
+              absl::StatusCode::kUnavailable);
+    EXPECT_EQ(code(TlsChannel(service, suite_->tls_dir(), /*present_certificate=*/false)),
+              absl::StatusCode::kUnavailable);
+    const std::string stranger = suite_->dir() + "/stranger-tls";
+    ASSERT_EQ(
+        std::system(
+            absl::StrCat("bash '", MAKE_CERTS_SCRIPT, "' '", stranger, "' >/dev/null").c_str()),
+        0);
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = testing::ReadFile(suite_->tls_dir() + "/ca.crt");
+    ssl.pem_cert_chain = testing::ReadFile(stranger + "/gateway.crt");
+    ssl.pem_private_key = testing::ReadFile(stranger + "/gateway.key");
+    EXPECT_EQ(code(testing::LoopbackChannel(suite_->port(service), grpc::SslCredentials(ssl))),
+              absl::StatusCode::kUnavailable);
+    // With the suite's own certificate the connection is made: health answers.
+    EXPECT_TRUE(testing::CheckHealth(suite_->ServiceChannel(service), "").ok());
+  }
+  // TLS is not authorisation: a valid certificate without the gateway's signed principal
+  // is still refused.
+  EXPECT_EQ(CallConsentDirectly(suite_->ServiceChannel("consent")),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+}  // namespace
+}  // namespace bridging
