@@ -16,7 +16,7 @@
 #include "bridging/analytics/v1/analytics.grpc.pb.h"
 #include "bridging/consent/v1/consent.grpc.pb.h"
 #include "bridging/gateway/v1/admin.grpc.pb.h"
-#include "integration-tests/local_suite.h"
+#include "integration-tests/suite_test.h"
 #include "libs/auth/principal.h"
 #include "libs/testing/probes.h"
 
@@ -37,34 +37,15 @@ constexpr char kTeam[] = "researchers/team";
 constexpr const char* kCanaries[] = {"CANARYREF7731", "Zeldacanary", "Canarywood", "07700 900999",
                                      "canary.person@example.org"};
 
-class AttackTest : public ::testing::Test {
+class AttackTest : public testing::SuiteTest {
  protected:
   static void SetUpTestSuite() {
     testing::LocalSuiteOptions options;
-    auto suite = testing::LocalSuite::Start(options);
-    ASSERT_TRUE(suite.ok()) << suite.status();
-    suite_ = suite->release();
-    for (const auto& [name, display] : std::map<std::string, std::string>{
-             {kCharity, "Hope"}, {kOtherCharity, "Other"}, {kPractice, "Alpha"}, {kTeam, "Team"}}) {
-      absl::StatusOr<std::string> key = suite_->AddOrganization(name, display);
-      ASSERT_TRUE(key.ok()) << name << ": " << key.status();
-      keys_[name] = *key;
-    }
+    StartSuite(
+        options,
+        {{kCharity, "Hope"}, {kOtherCharity, "Other"}, {kPractice, "Alpha"}, {kTeam, "Team"}});
   }
 
-  static void TearDownTestSuite() {
-    delete suite_;
-    suite_ = nullptr;
-  }
-
-  void TearDown() override {
-    if (HasFailure() && suite_ != nullptr) suite_->DumpLogs();
-  }
-
-  static void Authorize(grpc::ClientContext* context, const std::string& key) {
-    context->AddMetadata("authorization", "Bearer " + key);
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  }
   static std::unique_ptr<gv1::AdminService::Stub> Admin() {
     return gv1::AdminService::NewStub(suite_->GatewayChannel());
   }
@@ -117,13 +98,7 @@ class AttackTest : public ::testing::Test {
     EXPECT_TRUE(status.ok()) << status.error_message();
     return participant;
   }
-
-  static testing::LocalSuite* suite_;
-  static std::map<std::string, std::string> keys_;
 };
-
-testing::LocalSuite* AttackTest::suite_ = nullptr;
-std::map<std::string, std::string> AttackTest::keys_;
 
 TEST_F(AttackTest, PersonalDataCanariesNeverReachLogsMetricsAuditOrResearch) {
   // The charity records a woman whose reference, alias and words carry canaries.

@@ -24,7 +24,7 @@
 #include "bridging/actions/v1/actions.grpc.pb.h"
 #include "bridging/analytics/v1/analytics.grpc.pb.h"
 #include "bridging/consent/v1/consent.grpc.pb.h"
-#include "integration-tests/local_suite.h"
+#include "integration-tests/suite_test.h"
 #include "libs/testing/probes.h"
 
 namespace bridging {
@@ -118,7 +118,7 @@ class WriteLoad {
   std::vector<std::thread> threads_;
 };
 
-class FaultTest : public ::testing::Test {
+class FaultTest : public testing::SuiteTest {
  protected:
   static void SetUpTestSuite() {
     testing::LocalSuiteOptions options;
@@ -126,30 +126,10 @@ class FaultTest : public ::testing::Test {
     options.flags["gateway"] = {"--rate_limit_rps=2000", "--rate_limit_burst=2000"};
     // Small enough that the demo-sized counts here are shown, not withheld.
     options.flags["analytics"] = {"--disclosure_threshold=2", "--rounding_base=1"};
-    auto suite = testing::LocalSuite::Start(options);
-    ASSERT_TRUE(suite.ok()) << suite.status();
-    suite_ = suite->release();
-    for (const auto& [name, display] : std::map<std::string, std::string>{
-             {kCharity, "Hope"}, {kPractice, "Alpha"}, {kTeam, "Team"}, {kTeam2, "Team two"}}) {
-      absl::StatusOr<std::string> key = suite_->AddOrganization(name, display);
-      ASSERT_TRUE(key.ok()) << name << ": " << key.status();
-      keys_[name] = *key;
-    }
+    StartSuite(options,
+               {{kCharity, "Hope"}, {kPractice, "Alpha"}, {kTeam, "Team"}, {kTeam2, "Team two"}});
   }
 
-  static void TearDownTestSuite() {
-    delete suite_;
-    suite_ = nullptr;
-  }
-
-  void TearDown() override {
-    if (HasFailure() && suite_ != nullptr) suite_->DumpLogs();
-  }
-
-  static void Authorize(grpc::ClientContext* context, const std::string& key) {
-    context->AddMetadata("authorization", "Bearer " + key);
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  }
   static std::unique_ptr<av1::ActionPlanService::Stub> Actions() {
     return av1::ActionPlanService::NewStub(suite_->GatewayChannel());
   }
@@ -302,13 +282,7 @@ class FaultTest : public ::testing::Test {
     }
     return false;
   }
-
-  static testing::LocalSuite* suite_;
-  static std::map<std::string, std::string> keys_;
 };
-
-testing::LocalSuite* FaultTest::suite_ = nullptr;
-std::map<std::string, std::string> FaultTest::keys_;
 
 // One fault: SIGKILL of a Redis (by owner) or of a service process, under a load of
 // participant or action writes.

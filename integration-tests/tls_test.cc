@@ -14,7 +14,7 @@
 #include "absl/time/clock.h"
 #include "bridging/analytics/v1/analytics.grpc.pb.h"
 #include "bridging/consent/v1/consent.grpc.pb.h"
-#include "integration-tests/local_suite.h"
+#include "integration-tests/suite_test.h"
 #include "libs/testing/child_process.h"
 #include "libs/testing/probes.h"
 
@@ -27,36 +27,14 @@ namespace anv1 = analytics::v1;
 constexpr char kCharity[] = "charities/hope";
 constexpr char kTeam[] = "researchers/team";
 
-class TlsTest : public ::testing::Test {
+class TlsTest : public testing::SuiteTest {
  protected:
   static void SetUpTestSuite() {
     testing::LocalSuiteOptions options;
     options.tls = true;
     // Small enough that three people are shown, not withheld.
     options.flags["analytics"] = {"--disclosure_threshold=2", "--rounding_base=1"};
-    auto suite = testing::LocalSuite::Start(options);
-    ASSERT_TRUE(suite.ok()) << suite.status();
-    suite_ = suite->release();
-    for (const auto& [name, display] :
-         std::map<std::string, std::string>{{kCharity, "Hope"}, {kTeam, "Team"}}) {
-      absl::StatusOr<std::string> key = suite_->AddOrganization(name, display);
-      ASSERT_TRUE(key.ok()) << name << ": " << key.status();
-      keys_[name] = *key;
-    }
-  }
-
-  static void TearDownTestSuite() {
-    delete suite_;
-    suite_ = nullptr;
-  }
-
-  void TearDown() override {
-    if (HasFailure() && suite_ != nullptr) suite_->DumpLogs();
-  }
-
-  static void Authorize(grpc::ClientContext* context, const std::string& key) {
-    context->AddMetadata("authorization", "Bearer " + key);
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    StartSuite(options, {{kCharity, "Hope"}, {kTeam, "Team"}});
   }
 
   // The code a ListParticipants call to the consent service directly gets over `channel`.
@@ -81,13 +59,7 @@ class TlsTest : public ::testing::Test {
     }
     return testing::LoopbackChannel(suite_->port(service), grpc::SslCredentials(ssl));
   }
-
-  static testing::LocalSuite* suite_;
-  static std::map<std::string, std::string> keys_;
 };
-
-testing::LocalSuite* TlsTest::suite_ = nullptr;
-std::map<std::string, std::string> TlsTest::keys_;
 
 TEST_F(TlsTest, APartnersWorkCrossesEveryHopOverTls) {
   auto consent = cv1::ConsentService::NewStub(suite_->GatewayChannel());
