@@ -1,7 +1,11 @@
 // Implements the Committer: commit outcome mapping and replay lookup.
 #include "libs/store/committer.h"
 
+#include <algorithm>
+
+#include "absl/random/random.h"
 #include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
 
 namespace bridging::store {
 namespace {
@@ -46,6 +50,12 @@ absl::StatusOr<std::optional<Committer::Committed>> Committer::FindReplay(
   committed.response = reply->elements[1].str;
   if (!absl::SimpleAtoi(reply->elements[2].str, &committed.sequence)) committed.sequence = 0;
   return committed;
+}
+
+void BackOffAfterConflict(int attempt) {
+  thread_local absl::BitGen random;
+  const int64_t ceiling_us = int64_t{500} << std::min(attempt - 1, 6);
+  absl::SleepFor(absl::Microseconds(absl::Uniform<int64_t>(random, 0, ceiling_us)));
 }
 
 }  // namespace bridging::store

@@ -40,13 +40,20 @@ class Committer {
   std::string sequence_key_;
 };
 
+// Sleeps a random time before re-running attempt `attempt` (1, 2, ...) that a concurrent change
+// won: up to 0.5 ms, doubling to at most 32 ms. Without it the loser re-reads at once and can
+// lose every time to a steady stream of small writes (a withdrawal racing contributions).
+void BackOffAfterConflict(int attempt);
+
 // Runs `attempt` until it returns a value or an error; nullopt means a concurrent change won
-// the race, and the attempt re-runs on fresh state (bounded, then ABORTED).
+// the race, and the attempt re-runs on fresh state after a short random pause (bounded, then
+// ABORTED).
 template <typename T>
 absl::StatusOr<T> RetryOnConflict(
     const std::function<absl::StatusOr<std::optional<T>>()>& attempt) {
   constexpr int kMaxAttempts = 16;
   for (int i = 0; i < kMaxAttempts; ++i) {
+    if (i > 0) BackOffAfterConflict(i);
     absl::StatusOr<std::optional<T>> result = attempt();
     if (!result.ok()) return result.status();
     if (result->has_value()) return std::move(**result);

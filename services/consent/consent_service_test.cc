@@ -507,9 +507,10 @@ TEST_F(ConsentServiceTest, NoContributionIsAcceptedAfterAWithdrawalCommits) {
       }
     });
     v1::WithdrawalReceipt receipt;
-    ASSERT_TRUE(Withdraw(p, {v1::PURPOSE_RESEARCH_USE}, false, &receipt).ok());
+    const grpc::Status withdrawal = Withdraw(p, {v1::PURPOSE_RESEARCH_USE}, false, &receipt);
     withdrawn = true;
-    submitter.join();
+    submitter.join();  // before any assertion can return
+    ASSERT_TRUE(withdrawal.ok()) << withdrawal.error_code() << " " << withdrawal.error_message();
     v1::ListContributionsRequest list;
     list.set_parent(p);
     list.set_page_size(1000);
