@@ -288,7 +288,7 @@ TEST_F(AttackTest, CapturedPrincipalHeadersStopWorkingWhenTheyExpire) {
   const auth::PrincipalCodec codec(suite_->principal_secret());
   const auth::PrincipalCodec::Signed captured =
       codec.Sign({kCharity, common::v1::ROLE_CHARITY}, absl::Now() + absl::Seconds(2));
-  auto consent = cv1::ConsentService::NewStub(testing::LoopbackChannel(suite_->port("consent")));
+  auto consent = cv1::ConsentService::NewStub(suite_->ServiceChannel("consent"));
   auto call = [&](const std::string& value, const std::string& signature) {
     cv1::ListParticipantsRequest request;
     request.set_parent(kCharity);

@@ -262,7 +262,7 @@ class FaultTest : public testing::SuiteTest {
 
   // Polls the service's own health until it is `want`; true when it was seen in time.
   static bool HealthBecomes(const std::string& service, HealthStatus want, absl::Duration within) {
-    return testing::WaitForHealth(testing::LoopbackChannel(suite_->port(service)), want, within);
+    return testing::WaitForHealth(suite_->ServiceChannel(service), want, within);
   }
 
   // Each publisher's outbox is empty: everything it holds reached analytics.
@@ -311,7 +311,7 @@ TEST_P(FaultUnderLoadTest, NoAcknowledgedWriteIsLostOrDuplicatedAndOutboxesDrain
     ASSERT_TRUE(suite_->redis(fault.part).Restart().ok());
   } else {
     ASSERT_TRUE(suite_->StopService(fault.part, SIGKILL).ok());
-    EXPECT_FALSE(testing::CheckHealth(testing::LoopbackChannel(suite_->port(fault.part)), "").ok());
+    EXPECT_FALSE(testing::CheckHealth(suite_->ServiceChannel(fault.part), "").ok());
     absl::SleepFor(absl::Milliseconds(500));
     ASSERT_TRUE(suite_->StartService(fault.part).ok());
   }

@@ -58,6 +58,13 @@ absl::StatusOr<std::unique_ptr<LocalSuite>> LocalSuite::Start(LocalSuiteOptions 
     if (std::system(make_certs.c_str()) != 0) {
       return absl::InternalError(absl::StrCat("failed: ", make_certs));
     }
+    grpc::SslCredentialsOptions partner;
+    partner.pem_root_certs = ReadFile(suite->tls_dir() + "/ca.crt");
+    suite->partner_credentials_ = grpc::SslCredentials(partner);
+    grpc::SslCredentialsOptions peer = partner;
+    peer.pem_cert_chain = ReadFile(suite->tls_dir() + "/gateway.crt");
+    peer.pem_private_key = ReadFile(suite->tls_dir() + "/gateway.key");
+    suite->peer_credentials_ = grpc::SslCredentials(peer);
   }
   for (const std::string& service : suite->options_.services) {
     if (absl::Status started = suite->StartService(service); !started.ok()) {
@@ -98,7 +105,7 @@ std::map<std::string, std::string> BuiltBinaries() {
 absl::StatusOr<std::string> LocalSuite::AddOrganization(const std::string& name,
                                                         const std::string& display_name) const {
   auto admin = gateway::v1::AdminService::NewStub(GatewayChannel());
-  const auto deadline = [](grpc::ClientContext* context, const std::string& key) {
+  const auto authorize = [](grpc::ClientContext* context, const std::string& key) {
     context->AddMetadata("authorization", "Bearer " + key);
     context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   };
@@ -107,7 +114,7 @@ absl::StatusOr<std::string> LocalSuite::AddOrganization(const std::string& name,
   create.mutable_organization()->set_display_name(display_name);
   gateway::v1::Organization organization;
   grpc::ClientContext create_context;
-  deadline(&create_context, admin_key_);
+  authorize(&create_context, admin_key_);
   grpc::Status status = admin->CreateOrganization(&create_context, create, &organization);
   if (!status.ok()) return FromGrpcStatus(status);
   gateway::v1::CreateApiKeyRequest key;
@@ -116,26 +123,18 @@ absl::StatusOr<std::string> LocalSuite::AddOrganization(const std::string& name,
   *key.mutable_api_key()->mutable_expire_time() = ToTimestamp(absl::Now() + absl::Hours(1));
   gateway::v1::CreateApiKeyResponse created;
   grpc::ClientContext key_context;
-  deadline(&key_context, admin_key_);
+  authorize(&key_context, admin_key_);
   status = admin->CreateApiKey(&key_context, key, &created);
   if (!status.ok()) return FromGrpcStatus(status);
   return created.secret();
 }
 
 std::shared_ptr<grpc::Channel> LocalSuite::GatewayChannel() const {
-  if (!options_.tls) return LoopbackChannel(port("gateway"));
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = ReadFile(tls_dir() + "/ca.crt");
-  return LoopbackChannel(port("gateway"), grpc::SslCredentials(ssl));
+  return LoopbackChannel(port("gateway"), partner_credentials_);
 }
 
 std::shared_ptr<grpc::Channel> LocalSuite::ServiceChannel(const std::string& service) const {
-  if (!options_.tls) return LoopbackChannel(port(service));
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = ReadFile(tls_dir() + "/ca.crt");
-  ssl.pem_cert_chain = ReadFile(tls_dir() + "/gateway.crt");
-  ssl.pem_private_key = ReadFile(tls_dir() + "/gateway.key");
-  return LoopbackChannel(port(service), grpc::SslCredentials(ssl));
+  return LoopbackChannel(port(service), peer_credentials_);
 }
 
 std::vector<std::string> LocalSuite::ArgvOf(const std::string& service) const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <grpcpp/channel.h>
+#include <grpcpp/security/credentials.h>
 
 #include <map>
 #include <memory>
@@ -83,6 +84,10 @@ class LocalSuite {
   std::map<std::string, int> metrics_ports_;
   std::map<std::string, std::unique_ptr<RedisServer>> redis_;
   std::map<std::string, std::optional<ChildProcess>> processes_;
+  // With tls: a partner's (verifies the gateway) and a peer's (also presents the gateway's
+  // certificate); null otherwise (plaintext).
+  std::shared_ptr<grpc::ChannelCredentials> partner_credentials_;
+  std::shared_ptr<grpc::ChannelCredentials> peer_credentials_;
 };
 
 }  // namespace bridging::testing

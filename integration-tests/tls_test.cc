@@ -47,18 +47,6 @@ class TlsTest : public testing::SuiteTest {
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
     return stub->ListParticipants(&context, request, &response).error_code();
   }
-
-  static std::shared_ptr<grpc::Channel> TlsChannel(const std::string& service,
-                                                   const std::string& cert_dir,
-                                                   bool present_certificate) {
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = testing::ReadFile(suite_->tls_dir() + "/ca.crt");
-    if (present_certificate) {
-      ssl.pem_cert_chain = testing::ReadFile(cert_dir + "/gateway.crt");
-      ssl.pem_private_key = testing::ReadFile(cert_dir + "/gateway.key");
-    }
-    return testing::LoopbackChannel(suite_->port(service), grpc::SslCredentials(ssl));
-  }
 };
 
 TEST_F(TlsTest, APartnersWorkCrossesEveryHopOverTls) {
@@ -134,28 +122,29 @@ TEST_F(TlsTest, ThePublicPortsSpeakOnlyTls) {
 }
 
 TEST_F(TlsTest, ServicesRefuseClientsWithoutAValidCertificate) {
+  // TLS trusting the suite's CA but presenting no certificate, and presenting one from
+  // another CA, as an outsider would have.
+  grpc::SslCredentialsOptions no_certificate;
+  no_certificate.pem_root_certs = testing::ReadFile(suite_->tls_dir() + "/ca.crt");
+  const std::string stranger = suite_->dir() + "/stranger-tls";
+  ASSERT_EQ(std::system(
+                absl::StrCat("bash '", MAKE_CERTS_SCRIPT, "' '", stranger, "' >/dev/null").c_str()),
+            0);
+  grpc::SslCredentialsOptions stranger_certificate = no_certificate;
+  stranger_certificate.pem_cert_chain = testing::ReadFile(stranger + "/gateway.crt");
+  stranger_certificate.pem_private_key = testing::ReadFile(stranger + "/gateway.key");
   for (const char* service : {"consent", "actions", "anonymizer", "analytics"}) {
     SCOPED_TRACE(service);
-    auto code = [&](const std::shared_ptr<grpc::Channel>& channel) {
-      return testing::CheckHealth(channel, "").status().code();
+    auto code = [&](std::shared_ptr<grpc::ChannelCredentials> credentials) {
+      return testing::CheckHealth(testing::LoopbackChannel(suite_->port(service), credentials), "")
+          .status()
+          .code();
     };
-    // Plaintext, TLS with no client certificate, and a certificate from another CA: no
+    // Plaintext, TLS with no client certificate, and another CA's certificate: no
     // connection at all.
-    EXPECT_EQ(code(testing::LoopbackChannel(suite_->port(service))),
-              absl::StatusCode::kUnavailable);
-    EXPECT_EQ(code(TlsChannel(service, suite_->tls_dir(), /*present_certificate=*/false)),
-              absl::StatusCode::kUnavailable);
-    const std::string stranger = suite_->dir() + "/stranger-tls";
-    ASSERT_EQ(
-        std::system(
-            absl::StrCat("bash '", MAKE_CERTS_SCRIPT, "' '", stranger, "' >/dev/null").c_str()),
-        0);
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = testing::ReadFile(suite_->tls_dir() + "/ca.crt");
-    ssl.pem_cert_chain = testing::ReadFile(stranger + "/gateway.crt");
-    ssl.pem_private_key = testing::ReadFile(stranger + "/gateway.key");
-    EXPECT_EQ(code(testing::LoopbackChannel(suite_->port(service), grpc::SslCredentials(ssl))),
-              absl::StatusCode::kUnavailable);
+    EXPECT_EQ(code(nullptr), absl::StatusCode::kUnavailable);
+    EXPECT_EQ(code(grpc::SslCredentials(no_certificate)), absl::StatusCode::kUnavailable);
+    EXPECT_EQ(code(grpc::SslCredentials(stranger_certificate)), absl::StatusCode::kUnavailable);
     // With the suite's own certificate the connection is made: health answers.
     EXPECT_TRUE(testing::CheckHealth(suite_->ServiceChannel(service), "").ok());
   }

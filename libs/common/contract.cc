@@ -1,4 +1,4 @@
-// Implements ContractServices.
+// Implements ContractServices and ContractMethods.
 #include "libs/common/contract.h"
 
 #include "bridging/actions/v1/actions.pb.h"
@@ -25,6 +25,18 @@ std::vector<std::string> ContractServices() {
       services.push_back(file->service(i)->full_name());
   }
   return services;
+}
+
+std::vector<const google::protobuf::MethodDescriptor*> ContractMethods() {
+  std::vector<const google::protobuf::MethodDescriptor*> methods;
+  for (const std::string& name : ContractServices()) {
+    const auto* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    for (int i = 0; service != nullptr && i < service->method_count(); ++i) {
+      methods.push_back(service->method(i));
+    }
+  }
+  return methods;
 }
 
 }  // namespace bridging

@@ -23,12 +23,13 @@
 
 namespace bridging::outbox {
 
-// A channel to another service of the suite, secured by `credentials` (null: plaintext, as
-// on loopback or a mesh). It connects lazily and retries a lost connection within 2 s, so a
+// A channel to another service of the suite, secured by `credentials` (plaintext by default,
+// as on loopback or a mesh). It connects lazily and retries a lost connection within 2 s, so a
 // peer that restarts is reached again quickly instead of after gRPC's default backoff of up
 // to two minutes.
 std::shared_ptr<grpc::Channel> ServiceChannel(
-    const std::string& address, std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
+    const std::string& address,
+    std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials());
 
 class AnonymizerClient {
  public:

@@ -29,8 +29,8 @@ struct PublishingSettings {
   // of data needs its own (a practice's own actions backend: "actions/riverside"), because
   // analytics applies each source's sequence numbers once, in order.
   std::string source;
-  // How calls to the anonymizer and analytics are secured; null: plaintext.
-  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  // How calls to the anonymizer and analytics are secured.
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
 };
 
 class Publishing {

@@ -68,10 +68,11 @@ int main(int argc, char** argv) {
   const absl::Time deadline = absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_wait_seconds));
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
+  const std::shared_ptr<grpc::ChannelCredentials> credentials = Credentials();
   bool all_serving = true;
   for (const char* target : targets) {
     auto stub =
-        grpc::health::v1::Health::NewStub(grpc::CreateCustomChannel(target, Credentials(), args));
+        grpc::health::v1::Health::NewStub(grpc::CreateCustomChannel(target, credentials, args));
     std::string state = Ask(*stub);
     while (state != "SERVING" && absl::Now() < deadline) {
       absl::SleepFor(absl::Milliseconds(200));

@@ -12,8 +12,7 @@ ConsentWatermarkClient::ConsentWatermarkClient(
     std::string address, const auth::PrincipalCodec* codec, absl::Duration timeout,
     std::shared_ptr<grpc::ChannelCredentials> credentials)
     : address_(std::move(address)),
-      credentials_(credentials != nullptr ? std::move(credentials)
-                                          : grpc::InsecureChannelCredentials()),
+      credentials_(std::move(credentials)),
       codec_(codec),
       timeout_(timeout) {
   Redial();

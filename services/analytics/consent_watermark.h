@@ -28,10 +28,11 @@ class WatermarkSource {
 // is a second of refused research answers.
 class ConsentWatermarkClient final : public WatermarkSource {
  public:
-  // `credentials` secure the channel (null: plaintext).
-  ConsentWatermarkClient(std::string address, const auth::PrincipalCodec* codec,
-                         absl::Duration timeout = absl::Seconds(1),
-                         std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
+  // `credentials` secure the channel (plaintext by default).
+  ConsentWatermarkClient(
+      std::string address, const auth::PrincipalCodec* codec,
+      absl::Duration timeout = absl::Seconds(1),
+      std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials());
   absl::StatusOr<int64_t> CurrentWatermark() override;
 
  private:

@@ -4,6 +4,7 @@
 // HTTP server. main.cc fills GatewayOptions from flags; tests build one in-process.
 #pragma once
 
+#include <grpcpp/security/credentials.h>
 #include <grpcpp/server.h>
 
 #include <memory>
@@ -46,9 +47,11 @@ struct GatewayOptions {
   absl::Duration credential_cache_ttl = absl::Seconds(1);
   // Connect/JSON over HTTP/1.1; nullopt disables it.
   std::optional<ConnectServerOptions> http;
-  // Secures the calls to the services (mutual TLS; see libs/server/tls.h); null: plaintext.
+  // Secures the calls to the services (mutual TLS; see libs/server/tls.h); plaintext by
+  // default.
   // The public ports' own TLS is in host.credentials and http.
-  std::shared_ptr<grpc::ChannelCredentials> backend_credentials;
+  std::shared_ptr<grpc::ChannelCredentials> backend_credentials =
+      grpc::InsecureChannelCredentials();
   // When set, a file holding the first operator key (created with a fresh secret, mode 0600,
   // if missing) so a fresh deployment can be administered.
   std::string bootstrap_admin_key_file;

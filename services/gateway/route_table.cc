@@ -70,7 +70,6 @@ RouteTable::RouteTable(const std::vector<Route>& routes,
                        const std::map<std::string, std::shared_ptr<grpc::Channel>>& in_process,
                        std::shared_ptr<grpc::ChannelCredentials> credentials)
     : routes_(routes) {
-  if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
   for (const Route& route : routes_) {
     auto& backend = by_address_[route.address];
     if (backend == nullptr) {

@@ -44,12 +44,13 @@ class RouteTable {
   // INVALID_ARGUMENT naming the entry when one is malformed or repeated.
   static absl::StatusOr<std::vector<Route>> ParseSpec(absl::string_view spec);
 
-  // Dials every distinct address once, secured by `credentials` (null: plaintext; services
+  // Dials every distinct address once, secured by `credentials` (plaintext by default; services
   // trust only the signed principal header). Addresses listed in `in_process` use the given
   // channel instead (the gateway's own AdminService).
-  explicit RouteTable(const std::vector<Route>& routes,
-                      const std::map<std::string, std::shared_ptr<grpc::Channel>>& in_process = {},
-                      std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
+  explicit RouteTable(
+      const std::vector<Route>& routes,
+      const std::map<std::string, std::shared_ptr<grpc::Channel>>& in_process = {},
+      std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials());
 
   // The backend for a call to `service` on a resource owned by `owner` (may be empty):
   // the most specific route wins (service@owner, package@owner, service, package).

@@ -30,13 +30,8 @@ struct Method {
 const std::vector<Method>& Methods() {
   static const std::vector<Method>* methods = [] {
     auto* all = new std::vector<Method>;
-    for (const std::string& service : bridging::ContractServices()) {
-      const auto* descriptor =
-          google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
-      for (int i = 0; descriptor != nullptr && i < descriptor->method_count(); ++i) {
-        all->push_back(
-            {descriptor->method(i)->full_name(), bridging::auth::PolicyOf(*descriptor->method(i))});
-      }
+    for (const google::protobuf::MethodDescriptor* method : bridging::ContractMethods()) {
+      all->push_back({method->full_name(), bridging::auth::PolicyOf(*method)});
     }
     return all;
   }();

@@ -33,13 +33,9 @@ constexpr char kCanary[] = "PII-CANARY";
 const std::vector<const Descriptor*>& MessageTypes() {
   static const std::vector<const Descriptor*>* types = [] {
     auto* all = new std::vector<const Descriptor*>;
-    for (const std::string& service : bridging::ContractServices()) {
-      const auto* descriptor =
-          google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
-      for (int i = 0; descriptor != nullptr && i < descriptor->method_count(); ++i) {
-        all->push_back(descriptor->method(i)->input_type());
-        all->push_back(descriptor->method(i)->output_type());
-      }
+    for (const google::protobuf::MethodDescriptor* method : bridging::ContractMethods()) {
+      all->push_back(method->input_type());
+      all->push_back(method->output_type());
     }
     return all;
   }();

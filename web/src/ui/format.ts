@@ -5,6 +5,7 @@ import { create } from "@bufbuild/protobuf";
 import { DateSchema, type Date as ProtoDate } from "../gen/bridging/common/v1/types_pb";
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric" });
+const monthFormat = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric" });
 const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
   day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
 });
@@ -13,8 +14,7 @@ const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
 export function formatDate(date: ProtoDate | undefined): string {
   if (!date || date.year === 0) return "";
   if (date.day === 0) {
-    return new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric" })
-      .format(new Date(Date.UTC(date.year, date.month - 1, 1)));
+    return monthFormat.format(new Date(date.year, date.month - 1, 1));
   }
   return dateFormat.format(new Date(date.year, date.month - 1, date.day));
 }

@@ -50,9 +50,7 @@ function labelsOf<K extends number>(described: Record<K, { label: string }>): Re
   return Object.fromEntries(Object.entries(described).map(([k, v]) => [k, (v as { label: string }).label])) as Record<K, string>;
 }
 export const principleLabels = labelsOf(principles);
-const areaLabels = areas;
 export const statusLabels = labelsOf(actionStatuses);
-const actionSourceLabels = actionSources;
 export const sourceTypeLabels = labelsOf(sourceTypes);
 
 const purposeLabels: Record<Purpose, string> = {
@@ -91,13 +89,13 @@ export const dimensions: DimensionInfo[] = [
     values: principleValues },
   { key: "area", dimension: Dimension.AREA, name: "Part of the practice",
     explanation: "Where the change happens, such as appointments or staff training.",
-    values: valuesOf(AreaSchema, areaLabels) },
+    values: valuesOf(AreaSchema, areas) },
   { key: "status", dimension: Dimension.STATUS, name: "Progress",
     explanation: "Whether an action is planned, in progress, done, blocked or dropped.",
     values: statusValues },
   { key: "action_source", dimension: Dimension.ACTION_SOURCE, name: "Where the idea came from",
     explanation: "The co-production group, patient feedback, practice staff or an audit.",
-    values: valuesOf(ActionSourceSchema, actionSourceLabels) },
+    values: valuesOf(ActionSourceSchema, actionSources) },
   { key: "co_produced", dimension: Dimension.CO_PRODUCED, name: "Shaped with women with lived experience",
     explanation: "Whether the action was worked out together with the co-production group.",
     values: [{ key: "true", server: "true", label: "Yes", number: 1 }, { key: "false", server: "false", label: "No", number: 0 }] },
