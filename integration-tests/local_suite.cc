@@ -183,11 +183,9 @@ absl::Status LocalSuite::StartService(const std::string& service) {
   auto process = ChildProcess::Start(ArgvOf(service), {}, dir_ + "/" + service + ".log");
   if (!process.ok()) return process.status();
   processes_[service] = std::move(*process);
-  const bool listening = WaitForListening(port(service), absl::Seconds(30));
   const std::shared_ptr<grpc::Channel> channel =
       service == "gateway" ? GatewayChannel() : ServiceChannel(service);
-  if (!listening ||
-      !WaitForHealth(channel, grpc::health::v1::HealthCheckResponse::SERVING, absl::Seconds(30))) {
+  if (!WaitForHealth(channel, grpc::health::v1::HealthCheckResponse::SERVING, absl::Seconds(30))) {
     return absl::UnavailableError(
         absl::StrCat(service, " did not become SERVING; log:\n", Log(service)));
   }

@@ -31,6 +31,10 @@ using grpc::health::v1::HealthCheckResponse;
 std::string Ask(grpc::health::v1::Health::Stub& stub) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  // Waiting for the channel, rather than failing fast while it reconnects, keeps this thread
+  // polling it: a client-only process has no other poller, and without one each step of a
+  // (TLS) connection waits for gRPC's 5-second backup poller.
+  context.set_wait_for_ready(true);
   grpc::health::v1::HealthCheckRequest request;
   HealthCheckResponse response;
   grpc::Status status = stub.Check(&context, request, &response);

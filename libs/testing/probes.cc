@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -33,11 +35,15 @@ std::shared_ptr<grpc::Channel> LoopbackChannel(
       credentials != nullptr ? credentials : grpc::InsecureChannelCredentials(), args);
 }
 
-absl::StatusOr<HealthCheckResponse::ServingStatus> CheckHealth(
-    const std::shared_ptr<grpc::Channel>& channel, const std::string& service) {
+namespace {
+
+absl::StatusOr<HealthCheckResponse::ServingStatus> AskHealth(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& service, bool wait_for_ready,
+    absl::Duration timeout) {
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  context.set_wait_for_ready(wait_for_ready);
   grpc::health::v1::HealthCheckRequest request;
   request.set_service(service);
   HealthCheckResponse response;
@@ -46,11 +52,19 @@ absl::StatusOr<HealthCheckResponse::ServingStatus> CheckHealth(
   return response.status();
 }
 
+}  // namespace
+
+absl::StatusOr<HealthCheckResponse::ServingStatus> CheckHealth(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& service) {
+  return AskHealth(channel, service, /*wait_for_ready=*/false, absl::Seconds(2));
+}
+
 bool WaitForHealth(const std::shared_ptr<grpc::Channel>& channel,
                    HealthCheckResponse::ServingStatus want, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   while (absl::Now() < deadline) {
-    auto status = CheckHealth(channel);
+    const absl::Duration ask = std::min(absl::Seconds(1), deadline - absl::Now());
+    auto status = AskHealth(channel, "", /*wait_for_ready=*/true, ask);
     if (status.ok() && *status == want) return true;
     absl::SleepFor(absl::Milliseconds(20));  // poll interval, not a wait for a result
   }
@@ -58,14 +72,7 @@ bool WaitForHealth(const std::shared_ptr<grpc::Channel>& channel,
 }
 
 bool WaitForServing(int port, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (WaitForHealth(LoopbackChannel(port), HealthCheckResponse::SERVING,
-                      absl::Milliseconds(100))) {
-      return true;
-    }
-  }
-  return false;
+  return WaitForHealth(LoopbackChannel(port), HealthCheckResponse::SERVING, timeout);
 }
 
 absl::StatusOr<std::string> ReflectionListServices(const std::shared_ptr<grpc::Channel>& channel) {
@@ -112,23 +119,6 @@ absl::StatusOr<std::string> ReflectionAsk(const std::shared_ptr<grpc::Channel>& 
   std::string bytes;
   for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   return bytes;
-}
-
-bool WaitForListening(int port, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  while (absl::Now() < deadline) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return false;
-    const bool open = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    ::close(fd);
-    if (open) return true;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return false;
 }
 
 absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {

@@ -17,14 +17,15 @@ namespace bridging::testing {
 absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus> CheckHealth(
     const std::shared_ptr<grpc::Channel>& channel, const std::string& service = "");
 
-// Polls CheckHealth until it reports `want` or `timeout` passes; returns the last status seen.
+// Asks for health until it reports `want` or `timeout` passes. Each ask waits for the
+// channel to connect (wait-for-ready), which keeps this thread polling it: in a process that
+// serves nothing, no other thread polls gRPC, and each step of a connection (TCP, TLS,
+// HTTP/2) would otherwise wait for gRPC 1.51's 5-second backup poller.
 bool WaitForHealth(const std::shared_ptr<grpc::Channel>& channel,
                    grpc::health::v1::HealthCheckResponse::ServingStatus want,
                    absl::Duration timeout);
 
-// Waits until a server just started on 127.0.0.1:`port` reports SERVING, dialling afresh
-// for each poll: a channel that dialled before the server listened stays in reconnect
-// backoff for ~5 s in gRPC 1.51, whatever its backoff arguments say.
+// Waits until a server just started on 127.0.0.1:`port` (plaintext) reports SERVING.
 bool WaitForServing(int port, absl::Duration timeout);
 
 // Asks server reflection (grpc.reflection.v1alpha) to list services; returns the raw
@@ -35,10 +36,6 @@ absl::StatusOr<std::string> ReflectionListServices(const std::shared_ptr<grpc::C
 // serialised ServerReflectionResponse.
 absl::StatusOr<std::string> ReflectionAsk(const std::shared_ptr<grpc::Channel>& channel,
                                           const std::string& request_bytes);
-
-// Polls until something accepts TCP connections on 127.0.0.1:port; false after `timeout`.
-// (A TLS channel dialled before its server listens can take 15 s to connect once it does.)
-bool WaitForListening(int port, absl::Duration timeout);
 
 // GET http://127.0.0.1:port/path; returns the body of a 200 response.
 absl::StatusOr<std::string> HttpGet(int port, const std::string& path);
