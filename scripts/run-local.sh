@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds, starts one Redis per owning
 # service (own ACL user limited to its key prefix, AOF on, data under .state/) and every
-# service on loopback, waits until each is SERVING, loads demo data, prints where to go
-# (the web UI, served by the gateway, first).
+# service on loopback with mutual TLS between them (certificates from make-certs.sh), waits
+# until each is SERVING, loads demo data, prints where to go (the web UI, served by the
+# gateway, first). BRIDGING_PUBLIC_TLS=1 also puts the gateway's public ports on TLS (the
+# local CA is not one a browser trusts, so it is off by default on loopback).
 # Running it again is harmless: running parts are left alone, demo writes are idempotent.
 set -euo pipefail
 source "$(dirname "$0")/suite.sh"
@@ -30,6 +32,14 @@ new_secret "$STATE/secrets/redis-ops.password"
 # The anonymizer's pseudonym key ring: "version:base64key" lines; add k2 to rotate.
 [ -s "$STATE/secrets/pseudonym.keys" ] ||
   (umask 077 && echo "k1:$(head -c 32 /dev/urandom | base64 -w0)" >"$STATE/secrets/pseudonym.keys")
+TLS="$STATE/tls"
+bash "$ROOT/scripts/make-certs.sh" "$TLS" >/dev/null
+PUBLIC_TLS=${BRIDGING_PUBLIC_TLS:-0}
+public_tls_env=()
+if [ "$PUBLIC_TLS" = 1 ]; then
+  public_tls_env=(BRIDGING_PUBLIC_TLS_CERT_FILE="$TLS/gateway-public.crt"
+    BRIDGING_PUBLIC_TLS_KEY_FILE="$TLS/gateway-public.key")
+fi
 
 start_redis() {  # name port appendfsync
   local name=$1 port=$2 fsync=$3 dir="$STATE/redis/$1"
@@ -65,7 +75,9 @@ start_service() {  # name redis_port grpc_port metrics_port
     redis_env=(BRIDGING_REDIS_ADDR="127.0.0.1:$redis_port" BRIDGING_REDIS_USER="$name"
       BRIDGING_REDIS_PASSWORD_FILE="$STATE/secrets/redis-$name.password")
   fi
-  env "${redis_env[@]}" BRIDGING_PORT="$port" BRIDGING_METRICS_PORT="$metrics" \
+  env "${redis_env[@]}" "${public_tls_env[@]}" BRIDGING_PORT="$port" BRIDGING_METRICS_PORT="$metrics" \
+    BRIDGING_TLS_CERT_FILE="$TLS/$name.crt" BRIDGING_TLS_KEY_FILE="$TLS/$name.key" \
+    BRIDGING_TLS_CA_FILE="$TLS/ca.crt" \
     BRIDGING_PRINCIPAL_SECRET_FILE="$STATE/secrets/principal.secret" \
     BRIDGING_PSEUDONYM_KEY_FILE="$STATE/secrets/pseudonym.keys" \
     BRIDGING_ANONYMIZER_ADDR="127.0.0.1:$(port_of anonymizer)" \
@@ -79,15 +91,22 @@ start_service() {  # name redis_port grpc_port metrics_port
   echo "$name starting on 127.0.0.1:$port (metrics :$metrics, log $STATE/logs/$name.log)"
 }
 
-targets=()
+services=()
 for entry in "${SUITE_SERVICES[@]}"; do
   read -r name redis_port fsync port metrics <<<"$entry"
   [ "$redis_port" = "-" ] || start_redis "$name" "$redis_port" "$fsync"
   start_service "$name" "$redis_port" "$port" "$metrics"
-  targets+=("127.0.0.1:$port")
+  [ "$name" = gateway ] || services+=("127.0.0.1:$port")
 done
 echo "waiting until every service is SERVING..."
-"$BUILD/libs/server/bridging-health" --wait_seconds=60 "${targets[@]}" || {
+health() { "$BUILD/libs/server/bridging-health" --wait_seconds=60 "$@"; }
+# The services demand a client certificate from the suite's CA; the gateway's public port
+# speaks TLS only when PUBLIC_TLS is on, and asks for no certificate.
+gateway_tls=()
+[ "$PUBLIC_TLS" = 1 ] && gateway_tls=(--tls_ca_file="$TLS/ca.crt")
+health --tls_ca_file="$TLS/ca.crt" --tls_cert_file="$TLS/gateway.crt" \
+  --tls_key_file="$TLS/gateway.key" "${services[@]}" &&
+  health "${gateway_tls[@]}" "$GATEWAY_GRPC" || {
   echo "a service did not become SERVING; see $STATE/logs/" >&2
   exit 1
 }
@@ -97,6 +116,7 @@ echo "waiting until every service is SERVING..."
 # it is kept in $STATE/secrets/.
 BRIDGECTL="$BUILD/scripts/bridgectl/bridgectl"
 export BRIDGING_GATEWAY=$GATEWAY_GRPC
+[ "$PUBLIC_TLS" = 1 ] && export BRIDGING_GATEWAY_CA_FILE="$TLS/ca.crt"
 admin() { "$BRIDGECTL" --key-file "$STATE/secrets/admin.key" "$@"; }
 demo_key() {  # organisation display-name role
   local org=$1 display=$2 role=$3 file="$STATE/secrets/demo-${1//\//-}.key" code=0
@@ -127,15 +147,21 @@ echo "loading demo data through the gateway..."
 BRIDGECTL="$BRIDGECTL" DEMO_KEYS="$STATE/secrets" bash "$ROOT/scripts/demo/load-demo.sh"
 
 GATEWAY_HTTP="http://127.0.0.1:$GATEWAY_HTTP_PORT"
+GRPCURL_TLS="-plaintext"
+if [ "$PUBLIC_TLS" = 1 ]; then
+  GATEWAY_HTTP="https://127.0.0.1:$GATEWAY_HTTP_PORT"
+  GRPCURL_TLS="-cacert $TLS/ca.crt"
+fi
 cat <<MSG
 
 Bridging is running on loopback. Everything goes through the gateway:
   web UI            $GATEWAY_HTTP/   sign in with the contents of a demo key file below
-  gateway (gRPC)    $GATEWAY_GRPC        reflection on: grpcurl -plaintext $GATEWAY_GRPC list
+  gateway (gRPC)    $GATEWAY_GRPC        reflection on: grpcurl $GRPCURL_TLS $GATEWAY_GRPC list
   gateway (HTTP)    $GATEWAY_HTTP   Connect/JSON: POST /<package>.<Service>/<Method>
   gateway metrics   http://127.0.0.1:$((9100 + OFFSET))/metrics
   services          consent :$(port_of consent), actions :$(port_of actions), anonymizer :$(port_of anonymizer), analytics :$(port_of analytics)
-                    (they refuse any call without the gateway's signed principal)
+                    (mutual TLS with certificates in $TLS/; they refuse any
+                    call without the gateway's signed principal)
   logs              $STATE/logs/      secrets  $STATE/secrets/ (never commit)
 
 Demo API keys, one per organisation (Authorization: Bearer <the file's contents>):
@@ -143,13 +169,13 @@ $DEMO_KEYS
   operator (admin)         $STATE/secrets/admin.key
 
 Try it (bridgectl help lists every command):
-  export PATH=$BUILD/scripts/bridgectl:\$PATH BRIDGING_GATEWAY=$GATEWAY_GRPC
+  export PATH=$BUILD/scripts/bridgectl:\$PATH BRIDGING_GATEWAY=$GATEWAY_GRPC${BRIDGING_GATEWAY_CA_FILE:+ BRIDGING_GATEWAY_CA_FILE=$TLS/ca.crt}
   bridgectl --key-file $STATE/secrets/demo-charities-sunflower.key participants list
   bridgectl --key-file $STATE/secrets/demo-charities-sunflower.key consent status SF-003
   bridgectl --key-file $STATE/secrets/demo-practices-riverside.key actions list <plan>
   bridgectl --key-file $STATE/secrets/demo-researchers-demo-team.key query matrix
 or with curl:
-  curl -s -X POST $GATEWAY_HTTP/bridging.consent.v1.ConsentService/ListParticipants \\
+  curl -s${BRIDGING_GATEWAY_CA_FILE:+ --cacert $TLS/ca.crt} -X POST $GATEWAY_HTTP/bridging.consent.v1.ConsentService/ListParticipants \\
     -H "Authorization: Bearer \$(cat $STATE/secrets/demo-charities-sunflower.key)" \\
     -H 'Content-Type: application/json' -d '{"parent":"charities/sunflower"}'
 Stop everything: scripts/stop-local.sh (data stays in $STATE)

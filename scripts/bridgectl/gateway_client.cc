@@ -41,7 +41,13 @@ GatewayClient::GatewayClient(ClientOptions options) : options_(std::move(options
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-  channel_ = grpc::CreateCustomChannel(options_.gateway, grpc::InsecureChannelCredentials(), args);
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (options_.tls) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = options_.tls_root_certs;
+    credentials = grpc::SslCredentials(ssl);
+  }
+  channel_ = grpc::CreateCustomChannel(options_.gateway, credentials, args);
   stub_ = std::make_unique<grpc::GenericStub>(channel_);
 }
 

@@ -21,6 +21,9 @@ namespace bridging::bridgectl {
 struct ClientOptions {
   std::string gateway = "127.0.0.1:7100";
   std::string api_key;
+  // TLS to the gateway, verified against `tls_root_certs` (PEM; empty: the system's roots).
+  bool tls = false;
+  std::string tls_root_certs;
   absl::Duration timeout = absl::Seconds(30);
   // Extra attempts after UNAVAILABLE or RESOURCE_EXHAUSTED, for reads and for writes that
   // carry a request_id (the service deduplicates them).

@@ -35,6 +35,7 @@ struct UsageError {
 struct GlobalOptions {
   ClientOptions client;
   std::string key_file;
+  std::string ca_file;
   OutputFormat format = OutputFormat::kTable;
   std::string request_id;
   int limit = 0;
@@ -45,6 +46,9 @@ constexpr const char* kGlobalHelp =
     "Global options (anywhere on the line):\n"
     "  --gateway HOST:PORT   the gateway's gRPC address (env BRIDGING_GATEWAY; default "
     "127.0.0.1:7100)\n"
+    "  --tls                 speak TLS to the gateway, verified against the system's roots\n"
+    "  --ca-file FILE        speak TLS, verified against this PEM CA (env "
+    "BRIDGING_GATEWAY_CA_FILE)\n"
     "  --key-file FILE       your API key, from a file (or env BRIDGING_API_KEY, or env "
     "BRIDGING_KEY_FILE)\n"
     "  --output FORMAT       table (default), json or csv; --json and --csv for short\n"
@@ -128,6 +132,7 @@ std::variant<GlobalOptions, UsageError> TakeGlobalOptions(
   if (std::string gateway = env("BRIDGING_GATEWAY"); !gateway.empty()) {
     global.client.gateway = gateway;
   }
+  global.ca_file = env("BRIDGING_GATEWAY_CA_FILE");
   std::vector<std::string> rest;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string name = args[i];
@@ -147,10 +152,12 @@ std::variant<GlobalOptions, UsageError> TakeGlobalOptions(
       if (i + 1 >= args.size()) return std::nullopt;
       return args[++i];
     };
-    static const std::set<std::string> kWithValue = {"--gateway", "--key-file",   "--output",
-                                                     "--limit",   "--request-id", "--timeout"};
+    static const std::set<std::string> kWithValue = {
+        "--gateway", "--key-file", "--ca-file", "--output", "--limit", "--request-id", "--timeout"};
     if (name == "--help" || name == "-h") {
       global.help = true;
+    } else if (name == "--tls") {
+      global.client.tls = true;
     } else if (name == "--json") {
       global.format = OutputFormat::kJson;
     } else if (name == "--csv") {
@@ -160,6 +167,7 @@ std::variant<GlobalOptions, UsageError> TakeGlobalOptions(
       if (!v) return UsageError{absl::StrCat(name, " needs a value")};
       if (name == "--gateway") global.client.gateway = *v;
       if (name == "--key-file") global.key_file = *v;
+      if (name == "--ca-file") global.ca_file = *v;
       if (name == "--request-id") global.request_id = *v;
       if (name == "--output") {
         if (*v == "table")
@@ -191,6 +199,12 @@ std::variant<GlobalOptions, UsageError> TakeGlobalOptions(
   return global;
 }
 
+absl::StatusOr<std::string> ReadOptionFile(absl::string_view option, const std::string& file) {
+  std::ifstream in(file);
+  if (!in) return absl::NotFoundError(absl::StrCat(option, ": cannot read ", file));
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 absl::StatusOr<std::string> LoadKey(const GlobalOptions& global,
                                     const std::function<std::string(const char*)>& env) {
   std::string file = global.key_file;
@@ -199,10 +213,9 @@ absl::StatusOr<std::string> LoadKey(const GlobalOptions& global,
     file = env("BRIDGING_KEY_FILE");
   }
   if (file.empty()) return std::string();
-  std::ifstream in(file);
-  if (!in) return absl::NotFoundError(absl::StrCat("--key-file: cannot read ", file));
-  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return std::string(absl::StripAsciiWhitespace(key));
+  absl::StatusOr<std::string> key = ReadOptionFile("--key-file", file);
+  if (!key.ok()) return key.status();
+  return std::string(absl::StripAsciiWhitespace(*key));
 }
 
 const Command* FindCommand(std::vector<std::string>& words) {
@@ -388,6 +401,15 @@ int Run(const std::vector<std::string>& argv, std::ostream& out, std::ostream& e
     return kExitUsage;
   }
   global.client.api_key = *key;
+  if (!global.ca_file.empty()) {
+    absl::StatusOr<std::string> ca = ReadOptionFile("--ca-file", global.ca_file);
+    if (!ca.ok()) {
+      err << "bridgectl: " << ca.status().message() << "\n";
+      return kExitUsage;
+    }
+    global.client.tls = true;
+    global.client.tls_root_certs = *ca;
+  }
   GatewayClient client(global.client);
   Invocation call(*command, client, out, err);
   call.format = global.format;

@@ -87,6 +87,10 @@ TEST(RunnerTest, NoKeyIsAUsageErrorBeforeAnyCall) {
   Result missing = RunWith({"whoami", "--key-file", "/nonexistent/key"});
   EXPECT_EQ(missing.code, kExitUsage);
   EXPECT_THAT(missing.err, HasSubstr("cannot read"));
+  Result no_ca =
+      RunWith({"whoami", "--ca-file", "/nonexistent/ca.crt"}, {{"BRIDGING_API_KEY", "k"}});
+  EXPECT_EQ(no_ca.code, kExitUsage);
+  EXPECT_THAT(no_ca.err, HasSubstr("--ca-file: cannot read"));
 }
 
 TEST(RunnerTest, UnreachableGatewayIsExitEightWithAHint) {

@@ -128,7 +128,10 @@ ConnectServer::ConnectServer(const MethodTable& methods, const CallGate& gate,
 
   // Browser hardening on every answer. Answers hold personal data unless they are UI files,
   // which set their own caching.
-  server.set_post_routing_handler([](const httplib::Request&, httplib::Response& response) {
+  const bool https = !options_.tls_cert_file.empty();
+  server.set_post_routing_handler([https](const httplib::Request&, httplib::Response& response) {
+    // Over HTTPS, browsers are told to come back over HTTPS only, for a year.
+    if (https) response.set_header("Strict-Transport-Security", "max-age=31536000");
     response.set_header("Content-Security-Policy", kContentSecurityPolicy);
     response.set_header("X-Content-Type-Options", "nosniff");
     response.set_header("X-Frame-Options", "DENY");

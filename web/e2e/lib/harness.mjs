@@ -2,7 +2,9 @@
 // as a demo organisation, and checks each page with axe-core (WCAG 2.2 AA) and a screenshot.
 //
 // Environment (set by e2e/run.sh):
-//   BRIDGING_WEB_URL     the gateway's HTTP address serving the UI, e.g. http://127.0.0.1:8100
+//   BRIDGING_WEB_URL     the gateway's address serving the UI, e.g. https://127.0.0.1:8100
+//   BRIDGING_E2E_CERT_SPKI  base64 SHA-256 of the gateway's public key, which Chromium then
+//                        accepts though the suite's CA is not one it trusts
 //   BRIDGING_STATE_DIR   the running suite's state folder (demo keys under secrets/)
 //   BRIDGING_E2E_ARTIFACTS  where screenshots go (default web/e2e-artifacts)
 //   CHROMIUM             the browser (default /usr/bin/chromium)
@@ -41,6 +43,9 @@ export async function launchBrowser() {
     args: [
       "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      ...(process.env.BRIDGING_E2E_CERT_SPKI
+        ? [`--ignore-certificate-errors-spki-list=${process.env.BRIDGING_E2E_CERT_SPKI}`]
+        : []),
     ],
   });
 }
