@@ -1,23 +1,34 @@
 // Attack tests of the whole suite behind its gateway: personal-data canaries that must never
 // appear in any log, metric, audit event or research answer; resource-name path tricks that
-// must never reach another tenant's data; and captured principal headers that stop working
-// when they expire.
+// must never reach another tenant's data; forged, captured and replayed principal headers on
+// every RPC, over gRPC and HTTP, at the gateway and at each service; oversized, deeply nested
+// and malformed messages; and one tenant's flood while another is measured.
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 
+#include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "bridging/actions/v1/actions.grpc.pb.h"
 #include "bridging/analytics/v1/analytics.grpc.pb.h"
 #include "bridging/consent/v1/consent.grpc.pb.h"
 #include "bridging/gateway/v1/admin.grpc.pb.h"
+#include "integration-tests/raw_calls.h"
 #include "integration-tests/suite_test.h"
+#include "libs/auth/policy.h"
 #include "libs/auth/principal.h"
+#include "libs/common/contract.h"
 #include "libs/testing/probes.h"
 
 namespace bridging {
@@ -316,6 +327,315 @@ TEST_F(AttackTest, CapturedPrincipalHeadersStopWorkingWhenTheyExpire) {
   // Replayed after it expired, it does not.
   absl::SleepFor(absl::Seconds(3));
   EXPECT_EQ(call(captured.value, captured.signature), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+// A Connect/JSON call to the gateway's HTTP port: the HTTP status and the body.
+struct HttpAnswer {
+  int status = 0;  // 0: no answer at all
+  std::string body;
+};
+
+HttpAnswer PostHttp(int port, const std::string& path, const std::string& body,
+                    const httplib::Headers& headers,
+                    const std::string& content_type = "application/json") {
+  httplib::Client http("127.0.0.1", port);
+  http.set_connection_timeout(5);
+  http.set_read_timeout(10);
+  http.set_tcp_nodelay(true);
+  auto answer = http.Post(path, headers, body, content_type);
+  if (!answer) return {};
+  return {answer->status, answer->body};
+}
+
+// The Connect error code in an error body ("" when the body is not one).
+std::string ConnectCode(const std::string& body) {
+  const size_t at = body.find("\"code\":\"");
+  if (at == std::string::npos) return "";
+  const size_t start = at + 8;
+  return body.substr(start, body.find('"', start) - start);
+}
+
+// The service of the suite that owns a contract method's package ("consent" for
+// bridging.consent.v1); "gateway" for the gateway's own.
+std::string OwnerOf(const google::protobuf::MethodDescriptor& method) {
+  const std::vector<std::string> parts = absl::StrSplit(method.service()->file()->package(), '.');
+  return parts.size() > 1 ? parts[1] : "";
+}
+
+std::string PathOf(const google::protobuf::MethodDescriptor& method) {
+  return absl::StrCat("/", method.service()->full_name(), "/", method.name());
+}
+
+TEST_F(AttackTest, EveryRpcIgnoresPrincipalHeadersSentToTheGateway) {
+  // An insider captured headers the gateway signed for the charity, and for an operator, and
+  // sends them with a practice's own key, or with no key, over gRPC and over HTTP. The gateway
+  // drops them and signs its own: every answer is the one the practice's key alone gets.
+  const auth::PrincipalCodec codec(suite_->principal_secret());
+  const absl::Time soon = absl::Now() + absl::Minutes(5);
+  const std::vector<auth::PrincipalCodec::Signed> captured = {
+      codec.Sign({kCharity, common::v1::ROLE_CHARITY}, soon),
+      codec.Sign({"operators/bootstrap", common::v1::ROLE_ADMIN}, soon)};
+  auto forged_grpc = [](const auth::PrincipalCodec::Signed& principal) {
+    return testing::Metadata{{auth::kPrincipalHeader, principal.value},
+                             {auth::kSignatureHeader, principal.signature}};
+  };
+  const testing::Metadata practice_key = {{"authorization", "Bearer " + keys_[kPractice]}};
+  int cases = 0;
+  for (const google::protobuf::MethodDescriptor* method : ContractMethods()) {
+    SCOPED_TRACE(PathOf(*method));
+    // Aimed at the charity's resources where the method names one.
+    const std::string request = testing::RequestNaming(*method, kCharity);
+    const testing::RawAnswer baseline =
+        testing::CallRaw(suite_->GatewayChannel(), PathOf(*method), request, practice_key);
+    std::string json;
+    {
+      std::unique_ptr<google::protobuf::Message> message(
+          google::protobuf::MessageFactory::generated_factory()
+              ->GetPrototype(method->input_type())
+              ->New());
+      ASSERT_TRUE(message->ParseFromString(request));
+      ASSERT_TRUE(google::protobuf::util::MessageToJsonString(*message, &json).ok());
+    }
+    const httplib::Headers http_key = {{"Authorization", "Bearer " + keys_[kPractice]}};
+    const HttpAnswer http_baseline =
+        PostHttp(suite_->gateway_http_port(), PathOf(*method), json, http_key);
+    ASSERT_NE(http_baseline.status, 0);
+    for (const auto& principal : captured) {
+      testing::Metadata with_key = forged_grpc(principal);
+      with_key.insert(with_key.end(), practice_key.begin(), practice_key.end());
+      const testing::RawAnswer forged =
+          testing::CallRaw(suite_->GatewayChannel(), PathOf(*method), request, with_key);
+      EXPECT_EQ(forged.status.error_code(), baseline.status.error_code())
+          << principal.value << ": " << forged.status.error_message();
+      EXPECT_EQ(forged.bytes.empty(), baseline.bytes.empty());
+      const testing::RawAnswer keyless = testing::CallRaw(suite_->GatewayChannel(), PathOf(*method),
+                                                          request, forged_grpc(principal));
+      EXPECT_EQ(keyless.status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+      httplib::Headers http_forged = {{auth::kPrincipalHeader, principal.value},
+                                      {auth::kSignatureHeader, principal.signature}};
+      const HttpAnswer http_keyless =
+          PostHttp(suite_->gateway_http_port(), PathOf(*method), json, http_forged);
+      EXPECT_EQ(http_keyless.status, 401) << http_keyless.body;
+      http_forged.insert(http_key.begin(), http_key.end());
+      const HttpAnswer http_with_key =
+          PostHttp(suite_->gateway_http_port(), PathOf(*method), json, http_forged);
+      EXPECT_EQ(http_with_key.status, http_baseline.status) << http_with_key.body;
+      EXPECT_EQ(ConnectCode(http_with_key.body), ConnectCode(http_baseline.body));
+      cases += 4;
+    }
+  }
+  // WhoAmI names the key's organisation whatever the headers claim.
+  testing::Metadata with_key = forged_grpc(captured[1]);
+  with_key.insert(with_key.end(), practice_key.begin(), practice_key.end());
+  const testing::RawAnswer who = testing::CallRaw(
+      suite_->GatewayChannel(), "/bridging.gateway.v1.AdminService/WhoAmI", "", with_key);
+  ASSERT_TRUE(who.status.ok()) << who.status.error_message();
+  gv1::WhoAmIResponse whoami;
+  ASSERT_TRUE(whoami.ParseFromString(who.bytes));
+  EXPECT_EQ(whoami.organization(), kPractice);
+  std::cout << "forged principal headers at the gateway: " << cases << " cases\n";
+}
+
+TEST_F(AttackTest, EveryServiceRpcRefusesForgedExpiredOrAlteredPrincipals) {
+  // Someone on the services' network calls each service directly.
+  const auth::PrincipalCodec codec(suite_->principal_secret());
+  const auth::PrincipalCodec forger(std::string(48, 'f'));
+  const auth::PrincipalCodec::Signed fresh =
+      codec.Sign({kCharity, common::v1::ROLE_CHARITY}, absl::Now() + absl::Minutes(5));
+  const auth::PrincipalCodec::Signed expired =
+      codec.Sign({kCharity, common::v1::ROLE_CHARITY}, absl::Now() - absl::Seconds(1));
+  auth::PrincipalCodec::Signed altered = fresh;
+  altered.value.replace(altered.value.find("ROLE_CHARITY"), 12, "ROLE_SERVICE");
+  const std::map<std::string, testing::Metadata> refused = {
+      {"no principal", {}},
+      {"signed with another secret",
+       {{auth::kPrincipalHeader, fresh.value},
+        {auth::kSignatureHeader,
+         forger.Sign({kCharity, common::v1::ROLE_CHARITY}, absl::Now() + absl::Minutes(5))
+             .signature}}},
+      {"forged outright",
+       {{auth::kPrincipalHeader,
+         absl::StrCat("v1;org=", kCharity, ";role=ROLE_ADMIN;exp=9999999999")},
+        {auth::kSignatureHeader, std::string(64, '0')}}},
+      {"expired",
+       {{auth::kPrincipalHeader, expired.value}, {auth::kSignatureHeader, expired.signature}}},
+      {"altered role",
+       {{auth::kPrincipalHeader, altered.value}, {auth::kSignatureHeader, altered.signature}}},
+      {"signature only", {{auth::kSignatureHeader, fresh.signature}}},
+      {"an API key instead", {{"authorization", "Bearer " + keys_[kCharity]}}},
+  };
+  int methods = 0;
+  for (const google::protobuf::MethodDescriptor* method : ContractMethods()) {
+    const std::string owner = OwnerOf(*method);
+    if (owner == "gateway") continue;  // served by the gateway itself, behind its keys
+    SCOPED_TRACE(PathOf(*method));
+    ++methods;
+    const std::string request = testing::RequestNaming(*method, kCharity);
+    const auto channel = suite_->ServiceChannel(owner);
+    for (const auto& [how, headers] : refused) {
+      const testing::RawAnswer answer =
+          testing::CallRaw(channel, PathOf(*method), request, headers);
+      EXPECT_EQ(answer.status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << how;
+      EXPECT_TRUE(answer.bytes.empty()) << how;
+    }
+    // The control: the genuine header authenticates (the policy may still refuse the role).
+    const testing::RawAnswer genuine = testing::CallRaw(
+        channel, PathOf(*method), request,
+        {{auth::kPrincipalHeader, fresh.value}, {auth::kSignatureHeader, fresh.signature}});
+    EXPECT_NE(genuine.status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << genuine.status.error_message();
+  }
+  EXPECT_GT(methods, 25);
+  std::cout << "principal attacks at the services: " << methods << " methods x " << refused.size()
+            << " forgeries\n";
+}
+
+TEST_F(AttackTest, OversizedNestedAndMalformedRequestsAreRefusedAndLoseNothing) {
+  const int port = suite_->gateway_http_port();
+  const httplib::Headers key = {{"Authorization", "Bearer " + keys_[kCharity]}};
+  const std::string create = "/bridging.consent.v1.ConsentService/CreateParticipant";
+  const std::string nest(100000, '[');
+  struct Case {
+    std::string what;
+    std::string body;
+    std::string content_type;
+    int want_status;
+  };
+  const std::vector<Case> cases = {
+      {"empty body", "", "application/json", 400},
+      {"not JSON", "parent=charities/hope", "application/json", 400},
+      {"truncated", R"({"parent":"charities/hope","participant":{"alias":"Ann")",
+       "application/json", 400},
+      {"trailing garbage", R"({"parent":"charities/hope"} {"parent":"x"})", "application/json",
+       400},
+      {"a JSON array", R"([{"parent":"charities/hope"}])", "application/json", 400},
+      {"wrong type", R"({"parent":42})", "application/json", 400},
+      {"unknown field", R"({"parent":"charities/hope","isAdmin":true})", "application/json", 400},
+      {"invalid UTF-8", "{\"parent\":\"charities/hope\",\"participant\":{\"alias\":\"\xff\xfe\"}}",
+       "application/json", 400},
+      {"a NUL in a string", std::string("{\"parent\":\"charities/hope\\u0000x\"}"),
+       "application/json", 400},
+      {"nested arrays 100000 deep", R"({"parent":"charities/hope","participant":)" + nest,
+       "application/json", 400},
+      {"nested objects 20000 deep",
+       [] {
+         std::string body = R"({"parent":"charities/hope","participant":)";
+         for (int i = 0; i < 20000; ++i) body += R"({"alias":)";
+         return body + "\"x\"" + std::string(20000, '}') + "}";
+       }(),
+       "application/json", 400},
+      {"a huge number", R"({"parent":"charities/hope","participant":{"alias":1e999999}})",
+       "application/json", 400},
+      {"text/plain", R"({"parent":"charities/hope"})", "text/plain", 415},
+      {"oversized (8 MiB)",
+       R"({"parent":"charities/hope","participant":{"alias":")" + std::string(8 << 20, 'a') +
+           "\"}}",
+       "application/json", 413},
+  };
+  // The gateway answers an oversized body before reading it all and closes the connection:
+  // the client's writes then fail, which must not kill the test.
+  std::signal(SIGPIPE, SIG_IGN);
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    const HttpAnswer answer = PostHttp(port, create, c.body, key, c.content_type);
+    if (c.want_status == 413 && answer.status == 0) continue;  // closed while still sending
+    EXPECT_EQ(answer.status, c.want_status) << answer.body.substr(0, 300);
+    EXPECT_LT(answer.body.size(), 2000u) << "the refusal echoes the request";
+  }
+  // Over gRPC: a message of 50000 nested groups (unknown field 1000), and one over the size
+  // limit.
+  std::string groups;
+  for (int i = 0; i < 50000; ++i) groups += "\xc3\x3e";  // tag (1000 << 3) | START_GROUP
+  const testing::Metadata grpc_key = {{"authorization", "Bearer " + keys_[kCharity]}};
+  EXPECT_EQ(
+      testing::CallRaw(suite_->GatewayChannel(), create, groups, grpc_key).status.error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
+  cv1::CreateParticipantRequest big;
+  big.set_parent(kCharity);
+  big.mutable_participant()->set_alias(std::string(3 << 20, 'a'));
+  EXPECT_EQ(testing::CallRaw(suite_->GatewayChannel(), create, big.SerializeAsString(), grpc_key)
+                .status.error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // None of it was stored, and the suite still answers at once.
+  cv1::ListParticipantsRequest list;
+  list.set_parent(kCharity);
+  list.set_page_size(1000);
+  cv1::ListParticipantsResponse participants;
+  grpc::ClientContext context;
+  Authorize(&context, keys_[kCharity]);
+  ASSERT_TRUE(Consent()->ListParticipants(&context, list, &participants).ok());
+  for (const cv1::Participant& participant : participants.participants()) {
+    EXPECT_LT(participant.alias().size(), 1000u);
+  }
+  for (const char* service : {"consent", "gateway"}) {
+    EXPECT_TRUE(testing::CheckHealth(service == std::string("gateway")
+                                         ? suite_->GatewayChannel()
+                                         : suite_->ServiceChannel(service),
+                                     "")
+                    .ok())
+        << service;
+  }
+}
+
+// One tenant floods the gateway over HTTP while another works beside it.
+class TenantFloodTest : public testing::SuiteTest {
+ protected:
+  static void SetUpTestSuite() {
+    testing::LocalSuiteOptions options;
+    options.flags["gateway"] = {"--rate_limit_rps=50", "--rate_limit_burst=100"};
+    StartSuite(options, {{"researchers/flood", "Flood"}, {kCharity, "Hope"}});
+  }
+};
+
+TEST_F(TenantFloodTest, OneTenantsHttpFloodDoesNotShutOutAnother) {
+  const int port = suite_->gateway_http_port();
+  const std::string who_am_i = "/bridging.gateway.v1.AdminService/WhoAmI";
+  const httplib::Headers flooder = {{"Authorization", "Bearer " + keys_["researchers/flood"]}};
+  const httplib::Headers neighbour = {{"Authorization", "Bearer " + keys_[kCharity]}};
+  // The neighbour's latency alone first, then beside the flood.
+  auto measure = [&](int calls, std::vector<double>* millis, int* failures) {
+    for (int i = 0; i < calls; ++i) {
+      const absl::Time start = absl::Now();
+      const HttpAnswer answer = PostHttp(port, who_am_i, "{}", neighbour);
+      millis->push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
+      if (answer.status != 200) ++*failures;
+      absl::SleepFor(absl::Milliseconds(40));  // 25 calls/s: inside the neighbour's own limit
+    }
+  };
+  std::vector<double> alone, beside;
+  int failures_alone = 0, failures_beside = 0;
+  measure(25, &alone, &failures_alone);
+  std::atomic<bool> stop{false};
+  std::atomic<int> flood_calls{0}, flood_limited{0};
+  std::vector<std::thread> flood;
+  for (int t = 0; t < 4; ++t) {
+    flood.emplace_back([&] {
+      httplib::Client http("127.0.0.1", port);
+      http.set_keep_alive(true);
+      http.set_tcp_nodelay(true);  // else each call waits 40 ms for a delayed ACK
+      while (!stop) {
+        auto answer = http.Post(who_am_i, flooder, "{}", "application/json");
+        ++flood_calls;
+        if (answer && answer->status == 429) ++flood_limited;
+      }
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(300));
+  measure(50, &beside, &failures_beside);
+  stop = true;
+  for (std::thread& thread : flood) thread.join();
+  EXPECT_EQ(failures_alone, 0);
+  EXPECT_EQ(failures_beside, 0);
+  EXPECT_GT(flood_limited.load(), flood_calls.load() / 2) << "the flood was not limited";
+  auto median = [](std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+  };
+  std::cout << "flood: " << flood_calls << " calls, " << flood_limited
+            << " refused (429); neighbour p50 " << median(alone) << " ms alone, " << median(beside)
+            << " ms beside the flood (ratio " << median(beside) / std::max(median(alone), 0.001)
+            << ")\n";
 }
 
 }  // namespace

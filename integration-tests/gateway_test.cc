@@ -28,6 +28,7 @@
 #include "bridging/consent/v1/consent.grpc.pb.h"
 #include "bridging/gateway/v1/admin.grpc.pb.h"
 #include "integration-tests/local_suite.h"
+#include "integration-tests/raw_calls.h"
 #include "libs/auth/policy.h"
 #include "libs/auth/principal.h"
 #include "libs/common/contract.h"
@@ -54,10 +55,7 @@ bool IsRefusal(grpc::StatusCode code) {
          code == grpc::StatusCode::UNAVAILABLE;
 }
 
-struct Answer {
-  grpc::Status status;
-  std::string bytes;  // the response message, serialised
-};
+using Answer = testing::RawAnswer;
 
 // One suite for every test here: starting it takes a few seconds.
 class GatewayTest : public ::testing::Test {
@@ -177,29 +175,9 @@ class GatewayTest : public ::testing::Test {
 
   // A raw call through the gateway, as any gRPC client would make it.
   static Answer Call(const std::string& method, const std::string& request,
-                     const std::string& secret,
-                     const std::vector<std::pair<std::string, std::string>>& metadata = {}) {
-    grpc::GenericStub stub(suite_->GatewayChannel());
-    grpc::ClientContext context;
-    if (!secret.empty()) context.AddMetadata("authorization", "Bearer " + secret);
-    for (const auto& [key, value] : metadata) context.AddMetadata(key, value);
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    grpc::Slice slice(request);
-    grpc::ByteBuffer request_buffer(&slice, 1), response_buffer;
-    absl::Notification done;
-    Answer answer;
-    stub.UnaryCall(&context, method, grpc::StubOptions(), &request_buffer, &response_buffer,
-                   [&](grpc::Status status) {
-                     answer.status = std::move(status);
-                     done.Notify();
-                   });
-    done.WaitForNotification();
-    std::vector<grpc::Slice> slices;
-    if (response_buffer.Valid() && response_buffer.Dump(&slices).ok()) {
-      for (const auto& s : slices)
-        answer.bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    }
-    return answer;
+                     const std::string& secret, testing::Metadata metadata = {}) {
+    if (!secret.empty()) metadata.emplace_back("authorization", "Bearer " + secret);
+    return testing::CallRaw(suite_->GatewayChannel(), method, request, metadata);
   }
 
   // Asks the gateway's reflection one question (a ServerReflectionRequest with `field` set
@@ -275,25 +253,6 @@ class GatewayTest : public ::testing::Test {
     return methods;
   }
 
-  // A request of the method's input type whose policy resource field names `resource`.
-  static std::string RequestWithResource(const google::protobuf::MethodDescriptor& method,
-                                         const std::string& field, const std::string& resource) {
-    std::unique_ptr<Message> message(google::protobuf::MessageFactory::generated_factory()
-                                         ->GetPrototype(method.input_type())
-                                         ->New());
-    if (!field.empty()) {
-      Message* current = message.get();
-      std::vector<std::string> parts = absl::StrSplit(field, '.');
-      for (size_t i = 0; i + 1 < parts.size(); ++i) {
-        const FieldDescriptor* f = current->GetDescriptor()->FindFieldByName(parts[i]);
-        current = current->GetReflection()->MutableMessage(current, f);
-      }
-      const FieldDescriptor* f = current->GetDescriptor()->FindFieldByName(parts.back());
-      current->GetReflection()->SetString(current, f, resource);
-    }
-    return message->SerializeAsString();
-  }
-
   static testing::LocalSuite* suite_;
   static std::vector<std::string> contract_;
   static std::unique_ptr<gv1::AdminService::Stub> admin_;
@@ -334,7 +293,7 @@ TEST_F(GatewayTest, EveryMethodFoundByReflectionObeysItsDeclaredPolicy) {
     const Role some_allowed = static_cast<Role>(*allowed.begin());
 
     // 1. No credential.
-    Answer none = Call(path, RequestWithResource(*descriptor, field, OrgFor(some_allowed)), "");
+    Answer none = Call(path, testing::RequestNaming(*descriptor, OrgFor(some_allowed)), "");
     EXPECT_EQ(none.status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
     EXPECT_TRUE(none.bytes.empty());
     ++cases;
@@ -343,7 +302,7 @@ TEST_F(GatewayTest, EveryMethodFoundByReflectionObeysItsDeclaredPolicy) {
     for (Role role : roles) {
       if (allowed.count(role) > 0) continue;
       const std::string org = OrgFor(role);
-      Answer denied = Call(path, RequestWithResource(*descriptor, field, org), SecretFor(org));
+      Answer denied = Call(path, testing::RequestNaming(*descriptor, org), SecretFor(org));
       EXPECT_EQ(denied.status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
           << Role_Name(role) << ": " << denied.status.error_message();
       EXPECT_TRUE(denied.bytes.empty());
@@ -354,7 +313,7 @@ TEST_F(GatewayTest, EveryMethodFoundByReflectionObeysItsDeclaredPolicy) {
     //    owner's backend finds no share and refuses).
     for (Role role : {Role::ROLE_PRACTICE, Role::ROLE_CHARITY, Role::ROLE_RESEARCHER}) {
       if (allowed.count(role) == 0 || field.empty()) continue;
-      Answer denied = Call(path, RequestWithResource(*descriptor, field, OtherOrgFor(role) + "/x"),
+      Answer denied = Call(path, testing::RequestNaming(*descriptor, OtherOrgFor(role) + "/x"),
                            SecretFor(OrgFor(role)));
       EXPECT_EQ(denied.status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
           << Role_Name(role) << ": " << denied.status.error_message();
@@ -367,7 +326,7 @@ TEST_F(GatewayTest, EveryMethodFoundByReflectionObeysItsDeclaredPolicy) {
     for (int allowed_role : allowed) {
       const Role role = static_cast<Role>(allowed_role);
       const std::string org = OrgFor(role);
-      Answer admitted = Call(path, RequestWithResource(*descriptor, field, org), SecretFor(org));
+      Answer admitted = Call(path, testing::RequestNaming(*descriptor, org), SecretFor(org));
       EXPECT_FALSE(IsRefusal(admitted.status.error_code()))
           << Role_Name(role) << ": " << admitted.status.error_code() << " "
           << admitted.status.error_message();
@@ -418,7 +377,6 @@ TEST_F(GatewayTest, ForgedPrincipalHeadersFromClientsAreIgnored) {
 }
 
 TEST_F(GatewayTest, ServicesRefuseCallsThatDidNotComeThroughTheGateway) {
-  grpc::GenericStub stub(testing::LoopbackChannel(suite_->port("consent")));
   consent::v1::GetParticipantRequest request;
   request.set_name("charities/hope/participants/p1");
   auto consent =
@@ -491,6 +449,7 @@ TEST_F(GatewayTest, ServesTheWebUiWithBrowserSecurityHeaders) {
   EXPECT_EQ(index->get_header_value("Cache-Control"), "no-cache");
   EXPECT_EQ(index->get_header_value("X-Frame-Options"), "DENY");
   EXPECT_EQ(index->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_FALSE(index->has_header("Strict-Transport-Security")) << "only over HTTPS";
   const std::string csp = index->get_header_value("Content-Security-Policy");
   EXPECT_TRUE(absl::StrContains(csp, "script-src 'self'")) << csp;
   EXPECT_TRUE(absl::StrContains(csp, "frame-ancestors 'none'")) << csp;

@@ -112,6 +112,7 @@ TEST_F(TlsTest, ThePublicPortsSpeakOnlyTls) {
   ASSERT_TRUE(answer) << httplib::to_string(answer.error());
   EXPECT_EQ(answer->status, 200) << answer->body;
   EXPECT_NE(answer->body.find("charities/hope"), std::string::npos) << answer->body;
+  EXPECT_EQ(answer->get_header_value("Strict-Transport-Security"), "max-age=31536000");
   httplib::Client http("127.0.0.1", suite_->gateway_http_port());
   http.set_connection_timeout(3);
   http.set_read_timeout(3);
@@ -119,6 +120,25 @@ TEST_F(TlsTest, ThePublicPortsSpeakOnlyTls) {
                          httplib::Headers{{"Authorization", "Bearer " + keys_[kCharity]}}, "{}",
                          "application/json");
   EXPECT_TRUE(!plain || plain->status != 200);
+}
+
+TEST_F(TlsTest, BridgectlSpeaksTlsWhenGivenTheCa) {
+  const std::string key_file = suite_->dir() + "/charity.key";
+  ASSERT_EQ(
+      std::system(absl::StrCat("printf %s '", keys_[kCharity], "' >'", key_file, "'").c_str()), 0);
+  const std::vector<std::string> whoami = {
+      BRIDGECTL_BINARY, "whoami", "--gateway", suite_->address("gateway"),
+      "--key-file",     key_file, "--timeout", "5"};
+  std::vector<std::string> with_ca = whoami;
+  with_ca.insert(with_ca.end(), {"--ca-file", suite_->tls_dir() + "/ca.crt"});
+  absl::StatusOr<std::string> answer = testing::RunAndCapture(with_ca, absl::Seconds(20));
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_NE(answer->find("charities/hope"), std::string::npos) << *answer;
+  // Plaintext, or TLS trusting only the system's roots, reaches nothing.
+  EXPECT_FALSE(testing::RunAndCapture(whoami, absl::Seconds(20)).ok());
+  std::vector<std::string> system_roots = whoami;
+  system_roots.push_back("--tls");
+  EXPECT_FALSE(testing::RunAndCapture(system_roots, absl::Seconds(20)).ok());
 }
 
 TEST_F(TlsTest, ServicesRefuseClientsWithoutAValidCertificate) {
