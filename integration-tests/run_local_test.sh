@@ -3,6 +3,7 @@
 # built): a fresh state folder gets a working suite with demo data; running it again is
 # harmless; stop-local stops everything; started again, every Redis replays its AOF and
 # the data are all there (withdrawals included), and the gateway's audit chain verifies.
+# Every service speaks mutual TLS only: plaintext and certificate-less clients are refused.
 # Runs on its own ports (BRIDGING_PORT_OFFSET) beside any suite already running.
 set -euo pipefail
 BUILD=$(cd "${1:?usage: run_local_test.sh BUILD_DIR}" && pwd)
@@ -30,6 +31,17 @@ for key in charities-sunflower practices-riverside practices-hillview practices-
 done
 [ "$(stat -c %a "$STATE/secrets")" = 700 ] || fail "secrets folder is not private"
 [ "$(charity participants list --csv | tail -n +2 | wc -l)" = 12 ] || fail "not 12 participants"
+HEALTH="$BUILD/libs/server/bridging-health"
+TLS="$STATE/tls"
+for port in 7101 7102 7103 7104; do
+  service=127.0.0.1:$((port + OFFSET))
+  "$HEALTH" --tls_ca_file="$TLS/ca.crt" --tls_cert_file="$TLS/gateway.crt" \
+    --tls_key_file="$TLS/gateway.key" "$service" >/dev/null || fail "$service: no mutual TLS"
+  ! "$HEALTH" "$service" >/dev/null 2>&1 || fail "$service answers plaintext"
+  ! "$HEALTH" --tls_ca_file="$TLS/ca.crt" "$service" >/dev/null 2>&1 ||
+    fail "$service answers TLS without a client certificate"
+done
+[ "$(stat -c %a "$TLS")" = 700 ] || fail "certificates folder is not private"
 
 echo "second run (everything running): harmless"
 bash "$ROOT/scripts/run-local.sh" >"$STATE/second.out" 2>&1 || { cat "$STATE/second.out"; fail "second run"; }

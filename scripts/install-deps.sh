@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libhiredis-dev prometheus-cpp-dev libssl-dev
+  libabsl-dev libhiredis-dev prometheus-cpp-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libphonenumber-dev
   redis-server redis-tools curl jq

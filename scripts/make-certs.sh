@@ -13,6 +13,8 @@ cd "$DIR"
 umask 077
 
 if [ ! -s ca.crt ] || [ ! -s ca.key ]; then
+  # A new CA did not sign the certificates already here: they are made again.
+  rm -f ./*.crt ./*.key ca.srl
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 825 \
     -subj "/CN=Bridging local CA" -keyout ca.key -out ca.crt \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \

@@ -20,7 +20,7 @@ WORKDIR /src
 COPY . .
 RUN cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBRIDGING_WERROR=ON \
       -DCMAKE_RUNTIME_OUTPUT_DIRECTORY=/build/bin
-ARG BRIDGING_TARGETS="analytics"
+ARG BRIDGING_TARGETS="analytics bridging-health"
 RUN cmake --build /build --target ${BRIDGING_TARGETS} \
  && strip --strip-unneeded /build/bin/*
 
@@ -51,6 +51,9 @@ RUN apt-get update \
  && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin --no-log-init bridging
 COPY --from=build /build/bin/analytics /usr/local/bin/analytics
+# gRPC health checks (compose healthcheck, Kubernetes exec probes), over mutual TLS:
+#   bridging-health --tls_ca_file=CA --tls_cert_file=CERT --tls_key_file=KEY 127.0.0.1:PORT
+COPY --from=build /build/bin/bridging-health /usr/local/bin/bridging-health
 USER 10001:10001
 ENV BRIDGING_LISTEN_HOST=0.0.0.0 \
     BRIDGING_PORT=7104 \

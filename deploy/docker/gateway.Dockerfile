@@ -21,7 +21,7 @@ WORKDIR /src
 COPY . .
 RUN cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBRIDGING_WERROR=ON \
       -DCMAKE_RUNTIME_OUTPUT_DIRECTORY=/build/bin
-ARG BRIDGING_TARGETS="gateway bridging-audit-verify"
+ARG BRIDGING_TARGETS="gateway bridging-audit-verify bridging-health"
 RUN cmake --build /build --target ${BRIDGING_TARGETS} \
  && strip --strip-unneeded /build/bin/*
 
@@ -53,6 +53,9 @@ RUN apt-get update \
       --shell /usr/sbin/nologin --no-log-init bridging
 COPY --from=build /build/bin/gateway /usr/local/bin/gateway
 COPY --from=build /build/bin/bridging-audit-verify /usr/local/bin/bridging-audit-verify
+# gRPC health checks of the public port (compose healthcheck, Kubernetes exec probes):
+#   bridging-health --tls_ca_file=CA 127.0.0.1:7100
+COPY --from=build /build/bin/bridging-health /usr/local/bin/bridging-health
 # The web UI, served by the gateway on its HTTP port. Built on the host (Vite needs Node.js
 # 20.19 or newer, which bookworm does not package); the gateway reads it into memory at start.
 COPY web/dist /usr/share/bridging/web

@@ -5,12 +5,15 @@
 1. Dockerfiles: one per service of scripts/suite.sh, multi-stage, every FROM debian:bookworm*
    with an explicit tag, numeric non-root USER, exec-form ENTRYPOINT, no ADD of URLs, no
    secrets copied (and .dockerignore keeps them and build trees out of the context), apt with
-   --no-install-recommends and cleaned lists, the suite's ports and env, identical build stages.
+   --no-install-recommends and cleaned lists, the suite's ports and env, identical build stages,
+   bridging-health in every service image.
 2. Runtime libraries: each built binary's NEEDED sonames (objdump -p), mapped to Debian
    packages (dpkg -S), are exactly what its image's runtime stage installs.
 3. Compose: `docker-compose config -q` / `docker compose config -q` after make-secrets.sh in a
    temporary copy; images and builds, loopback-only ports on the gateway alone, hardening,
-   one Redis network per service, fsync policy, secrets only where needed, wiring.
+   one Redis network per service, fsync policy, secrets only where needed, wiring, mutual TLS
+   (each service its own certificate and key, the gateway's public TLS, TLS health checks),
+   and the certificates make-secrets.sh makes (openssl verify).
 4. The Redis entrypoint, run for real with the local redis-server: ACLs, redis-ready, no
    plaintext password on disk, input validation, SIGTERM.
 5. A self-check: known-bad mutations of the parsed definitions must each be reported.
@@ -36,8 +39,13 @@ import time
 
 import yaml
 
-# Binaries that ship in another service's image (file name -> service).
-EXTRA_BINARIES = {"bridging-audit-verify": "gateway"}
+# Binaries that ship in another service's image (file name -> services; None: every service).
+EXTRA_BINARIES = {"bridging-audit-verify": ["gateway"], "bridging-health": None}
+HEALTH = "/usr/local/bin/bridging-health"
+SECRETS = "/run/secrets/"
+# Certificates of make-secrets.sh (secrets/tls/, from scripts/make-certs.sh): one per service
+# (mutual TLS) and the gateway's public one.
+PUBLIC_CERT = "gateway-public"
 # In debian:bookworm-slim already; never installed by a runtime stage.
 BASE_PACKAGES = {"libc6", "libstdc++6", "libgcc-s1"}
 BUILD_TOOLS = {"build-essential", "cmake", "ninja-build", "pkg-config"}
@@ -470,8 +478,9 @@ def soname_packages(sonames):
     return result
 
 
-def binary_packages(binaries):
-    """{service: {package: [(binary, soname)]}} for the built binaries, or raises."""
+def binary_packages(binaries, images):
+    """{service: {package: [(binary, soname)]}} for the built binaries, or raises. `images`:
+    {service: [file names of the binaries its image holds]}."""
     per_binary = {b: needed_sonames(b) for b in binaries}
     all_sonames = sorted({s for sonames in per_binary.values() for s in sonames})
     owners = soname_packages(all_sonames)
@@ -481,11 +490,11 @@ def binary_packages(binaries):
     result = {}
     for binary, sonames in per_binary.items():
         base = os.path.basename(binary)
-        service = EXTRA_BINARIES.get(base, base)
-        for soname in sonames:
-            package = owners[soname]
-            if package not in BASE_PACKAGES:
-                result.setdefault(service, {}).setdefault(package, []).append((base, soname))
+        for service in sorted(s for s, names in images.items() if base in names):
+            for soname in sonames:
+                package = owners[soname]
+                if package not in BASE_PACKAGES:
+                    result.setdefault(service, {}).setdefault(package, []).append((base, soname))
     return result
 
 
@@ -542,9 +551,25 @@ def published(service):
     return result
 
 
-def expected_secret_holders(suite, secret):
-    """Who may hold a secret, by its name."""
+def tls_file_of(spec):
+    """The file name of a secret under ./secrets/tls/, or None."""
+    path = str((spec or {}).get("file", ""))
+    return path[len("./secrets/tls/"):] if path.startswith("./secrets/tls/") else None
+
+
+def expected_secret_holders(suite, secret, spec=None):
+    """Who may hold a secret, by its name (certificates: by their file)."""
     services = set(suite)
+    tls_file = tls_file_of(spec)
+    if tls_file is not None:
+        stem, _, suffix = tls_file.rpartition(".")
+        if tls_file == "ca.crt":
+            return services  # every service verifies its peers (the gateway: the services)
+        if suffix in ("crt", "key") and stem in services:
+            return {stem}  # a service's own certificate and key: that service alone
+        if suffix in ("crt", "key") and stem == PUBLIC_CERT:
+            return {"gateway"}
+        return None  # ca.key and anything else: nobody
     if secret == "principal-secret":
         return services
     if secret == "pseudonym-keys":
@@ -632,9 +657,11 @@ def compose_problems(doc, suite, root, compose_dir):
     # secrets: each only where it is needed
     for secret in sorted(doc.get("secrets") or {}):
         holders = {n for n, s in services.items() if secret in secrets_of(s)}
-        want = expected_secret_holders(suite, secret)
+        want = expected_secret_holders(suite, secret, (doc.get("secrets") or {})[secret])
         if want is None:
-            problems.append(f"secret {secret}: unknown; say in check_containers.py who needs it")
+            problems.append(f"secret {secret}: unknown (file "
+                            f"{((doc.get('secrets') or {})[secret] or {}).get('file')!r}); say in "
+                            "check_containers.py who needs it (the CA key: nobody)")
         elif holders != want:
             problems.append(f"secret {secret} is given to {sorted(holders)}, want {sorted(want)}")
         spec = (doc.get("secrets") or {})[secret] or {}
@@ -733,6 +760,72 @@ def compose_problems(doc, suite, root, compose_dir):
     for s in suite:
         if s != "gateway" and s not in gateway_deps:
             problems.append(f"gateway: does not depend on {s}")
+    problems += compose_tls_problems(doc, suite)
+    return problems
+
+
+def compose_tls_problems(doc, suite):
+    """Mutual TLS between the services, TLS on the gateway's public ports, TLS health checks."""
+    problems = []
+    services = doc.get("services") or {}
+    specs = doc.get("secrets") or {}
+
+    def file_behind(name, env, key):
+        """The ./secrets/tls/ file an env setting's /run/secrets/<secret> comes from."""
+        value = env.get(key)
+        if not value:
+            problems.append(f"service {name}: {key} is not set (TLS off)")
+            return None
+        if not value.startswith(SECRETS) or value[len(SECRETS):] not in secrets_of(
+                services[name]):
+            problems.append(f"service {name}: {key}={value} is not a secret it holds")
+            return None
+        return tls_file_of(specs.get(value[len(SECRETS):]))
+
+    for name in suite:
+        if name not in services:
+            continue
+        svc = services[name]
+        env = env_of(svc)
+        want = {"BRIDGING_TLS_CERT_FILE": f"{name}.crt", "BRIDGING_TLS_KEY_FILE": f"{name}.key",
+                "BRIDGING_TLS_CA_FILE": "ca.crt"}
+        if name == "gateway":
+            want.update(BRIDGING_PUBLIC_TLS_CERT_FILE=f"{PUBLIC_CERT}.crt",
+                        BRIDGING_PUBLIC_TLS_KEY_FILE=f"{PUBLIC_CERT}.key")
+        for key in sorted(k for k in env if k.startswith("BRIDGING_PUBLIC_TLS")):
+            if key not in want:
+                problems.append(f"service {name}: sets {key}; only the gateway has public ports")
+        for key, file_name in want.items():
+            got = file_behind(name, env, key)
+            if key in env and got != file_name:
+                problems.append(f"service {name}: {key} is from secrets/tls/{got}, "
+                                f"want secrets/tls/{file_name}")
+        # The health check: bridging-health on the service's own gRPC port, over its TLS.
+        health = svc.get("healthcheck") or {}
+        test = [str(w) for w in as_list(health.get("test"))]
+        port = suite[name]["grpc"]
+        if health.get("disable") or test[:2] != ["CMD", HEALTH]:
+            problems.append(f"service {name}: healthcheck is not [\"CMD\", \"{HEALTH}\", ...]")
+            continue
+        flags = {w.split("=", 1)[0]: w.split("=", 1)[1] for w in test[2:]
+                 if w.startswith("--") and "=" in w}
+        targets = [w for w in test[2:] if not w.startswith("--")]
+        if targets != [f"127.0.0.1:{port}"]:
+            problems.append(f"service {name}: healthcheck asks {targets}, "
+                            f"want [\"127.0.0.1:{port}\"]")
+        want_flags = {"--tls_ca_file": env.get("BRIDGING_TLS_CA_FILE")}
+        if name != "gateway":  # the services demand the client certificate of a peer
+            want_flags.update({"--tls_cert_file": env.get("BRIDGING_TLS_CERT_FILE"),
+                               "--tls_key_file": env.get("BRIDGING_TLS_KEY_FILE")})
+        if flags != want_flags:
+            problems.append(f"service {name}: healthcheck flags {flags}, want {want_flags} "
+                            "(its own certificate, over TLS)")
+        # Peers are healthy before their callers start.
+        for dep, spec in sorted((svc.get("depends_on") or {}).items()
+                                if isinstance(svc.get("depends_on"), dict) else []):
+            if dep in suite and (spec or {}).get("condition") != "service_healthy":
+                problems.append(f"service {name}: depends on {dep} without "
+                                "condition: service_healthy")
     return problems
 
 
@@ -746,6 +839,18 @@ def compose_tools():
     if shutil.which("docker-compose"):
         tools.append(["docker-compose"])
     return tools
+
+
+def tree_state(directory):
+    """Every file's and directory's mode, modification time and content under `directory`."""
+    state = {}
+    for path, dirs, files in os.walk(directory):
+        for name in dirs + files:
+            full = os.path.join(path, name)
+            st = os.stat(full)
+            data = open(full, "rb").read() if name in files else b""
+            state[full] = (st.st_mode, st.st_mtime_ns, data)
+    return state
 
 
 def make_secrets_problems(secrets_dir, first_run, second_run, compose_doc):
@@ -777,12 +882,62 @@ def make_secrets_problems(secrets_dir, first_run, second_run, compose_doc):
         problems.append("pseudonym.keys is not k1:<base64 of 32 bytes>")
     if not re.match(rb"^[a-z0-9]{48}\n?$", content("admin.key")):
         problems.append("admin.key is not 48 lowercase letters/digits")
-    for name in os.listdir(secrets_dir):
-        if os.stat(os.path.join(secrets_dir, name)).st_mode & 0o333:
-            problems.append(f"secrets/{name} is writable or executable")
+    mounted = {os.path.normpath(os.path.join(os.path.dirname(secrets_dir), spec.get("file", "")))
+               for spec in (compose_doc.get("secrets") or {}).values()}
+    for directory, dirs, files in os.walk(secrets_dir):
+        rel = os.path.relpath(directory, os.path.dirname(secrets_dir))
+        for name in dirs:
+            if os.stat(os.path.join(directory, name)).st_mode & 0o777 != 0o700:
+                problems.append(f"{rel}/{name}/ is not private (0700)")
+        for name in files:
+            path = os.path.join(directory, name)
+            mode = os.stat(path).st_mode & 0o777
+            if path in mounted:  # bind-mounted for uid 10001: read-only, readable by all
+                if mode & 0o333 or not mode & 0o004:
+                    problems.append(f"{rel}/{name} has mode {oct(mode)}, want 0o444")
+            elif mode & 0o077:  # the CA's key and serial: make-certs.sh's alone
+                problems.append(f"{rel}/{name} has mode {oct(mode)}; it is never mounted, "
+                                "want 0o600")
     for secret, spec in (compose_doc.get("secrets") or {}).items():
         if not os.path.isfile(os.path.join(os.path.dirname(secrets_dir), spec.get("file", ""))):
             problems.append(f"make-secrets.sh does not create {spec.get('file')} ({secret})")
+    problems += certificate_problems(os.path.join(secrets_dir, "tls"), compose_doc)
+    return problems
+
+
+def openssl(*args):
+    return subprocess.run(["openssl"] + list(args), capture_output=True, text=True, timeout=30)
+
+
+def certificate_problems(tls_dir, compose_doc):
+    """Each certificate the compose file mounts: signed by ca.crt, for server and client use
+    (the gateway's public one: server), naming the host its peers dial and 127.0.0.1 (the
+    health checks), with the key beside it."""
+    if not shutil.which("openssl"):
+        return ["openssl is not installed: the certificates cannot be checked"]
+    problems = []
+    ca = os.path.join(tls_dir, "ca.crt")
+    files = {tls_file_of(spec) for spec in (compose_doc.get("secrets") or {}).values()}
+    names = sorted(f[:-len(".crt")] for f in files if f and f.endswith(".crt") and f != "ca.crt")
+    for name in names:
+        cert, key = os.path.join(tls_dir, f"{name}.crt"), os.path.join(tls_dir, f"{name}.key")
+        if not (os.path.isfile(cert) and os.path.isfile(key) and os.path.isfile(ca)):
+            problems.append(f"secrets/tls/{name}.crt, {name}.key or ca.crt is missing")
+            continue
+        purposes = ["sslserver"] if name == PUBLIC_CERT else ["sslserver", "sslclient"]
+        for purpose in purposes:
+            run = openssl("verify", "-CAfile", ca, "-purpose", purpose, "-verify_hostname",
+                          name, "-verify_ip", "127.0.0.1", cert)
+            if run.returncode != 0:
+                problems.append(f"secrets/tls/{name}.crt does not verify against ca.crt for "
+                                f"{purpose} with the names {name} and 127.0.0.1: "
+                                f"{(run.stderr or run.stdout).strip()}")
+        cert_key = openssl("x509", "-in", cert, "-noout", "-pubkey")
+        own_key = openssl("pkey", "-in", key, "-pubout")
+        if cert_key.returncode != 0 or own_key.returncode != 0 or cert_key.stdout != own_key.stdout:
+            problems.append(f"secrets/tls/{name}.key is not the key of {name}.crt")
+    if not names:
+        problems.append("the compose file mounts no certificates from secrets/tls/")
     return problems
 
 
@@ -1087,6 +1242,10 @@ def self_check_problems(ctx):
         ("gateway", "COPY --from=build /build/bin/bridging-audit-verify "
          "/usr/local/bin/bridging-audit-verify\n", "",
          "bridging-audit-verify missing from the gateway image"),
+        ("consent", "COPY --from=build /build/bin/bridging-health /usr/local/bin/bridging-health\n",
+         "", "bridging-health missing from consent's image"),
+        ("analytics", 'ARG BRIDGING_TARGETS="analytics bridging-health"',
+         'ARG BRIDGING_TARGETS="analytics"', "bridging-health not built for analytics' image"),
         ("consent", "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_BUILD_TYPE=Debug",
          "a non-Release build"),
         ("consent", "EXPOSE 7101 9101", "EXPOSE 7101", "the metrics port not exposed"),
@@ -1155,6 +1314,40 @@ def self_check_problems(ctx):
          lambda s, d: s["actions"]["build"].update(dockerfile="deploy/docker/nope.Dockerfile")),
         ("a route drifting", lambda s, d: s["gateway"]["environment"].update(
             BRIDGING_ROUTES="bridging.consent.v1=consent:7101")),
+        # TLS
+        ("consent without its CA (TLS off)",
+         lambda s, d: s["consent"]["environment"].pop("BRIDGING_TLS_CA_FILE")),
+        ("the anonymizer without TLS at all", lambda s, d: [
+            s["anonymizer"]["environment"].pop(k) for k in
+            ("BRIDGING_TLS_CERT_FILE", "BRIDGING_TLS_KEY_FILE", "BRIDGING_TLS_CA_FILE")]),
+        ("the gateway's public ports in plaintext",
+         lambda s, d: s["gateway"]["environment"].pop("BRIDGING_PUBLIC_TLS_CERT_FILE")),
+        ("actions presenting consent's certificate and key", lambda s, d: (
+            s["actions"]["environment"].update(
+                BRIDGING_TLS_CERT_FILE="/run/secrets/consent-tls-cert",
+                BRIDGING_TLS_KEY_FILE="/run/secrets/consent-tls-key"),
+            s["actions"].update(secrets=[x for x in s["actions"]["secrets"]
+                                         if not x.startswith("actions-tls")]
+                                + ["consent-tls-cert", "consent-tls-key"]))),
+        ("analytics given the gateway's key as well",
+         lambda s, d: s["analytics"]["secrets"].append("gateway-tls-key")),
+        ("the CA key mounted", lambda s, d: (
+            d["secrets"].update({"tls-ca-key": {"file": "./secrets/tls/ca.key"}}),
+            s["consent"]["secrets"].append("tls-ca-key"),
+            s["consent"]["environment"].update(BRIDGING_X_FILE="/run/secrets/tls-ca-key"))),
+        ("consent's certificate file swapped for actions'", lambda s, d: d["secrets"][
+            "consent-tls-cert"].update(file="./secrets/tls/actions.crt")),
+        ("a plaintext health check", lambda s, d: s["consent"]["healthcheck"].update(
+            test=["CMD", "/usr/local/bin/bridging-health", "127.0.0.1:7101"])),
+        ("a health check without a client certificate", lambda s, d: s["analytics"][
+            "healthcheck"].update(test=["CMD", "/usr/local/bin/bridging-health",
+                                        "--tls_ca_file=/run/secrets/tls-ca", "127.0.0.1:7104"])),
+        ("no health check on actions", lambda s, d: s["actions"].pop("healthcheck")),
+        ("the gateway's health check on another port", lambda s, d: s["gateway"][
+            "healthcheck"].update(test=["CMD", "/usr/local/bin/bridging-health",
+                                        "--tls_ca_file=/run/secrets/tls-ca", "127.0.0.1:8100"])),
+        ("the gateway not waiting for analytics to be healthy", lambda s, d: s["gateway"][
+            "depends_on"]["analytics"].update(condition="service_started")),
     ]
     for what, mutate in compose_mutations:
         try:
@@ -1181,8 +1374,9 @@ def main():
     docker_dir = os.path.join(root, "deploy/docker")
 
     binaries = {name: [name] for name in suite}
-    for extra, service in EXTRA_BINARIES.items():
-        binaries[service].append(extra)
+    for extra, services in EXTRA_BINARIES.items():
+        for service in services or suite:
+            binaries[service].append(extra)
 
     # 1. Dockerfiles
     texts, dfs = {}, {}
@@ -1223,7 +1417,7 @@ def main():
             problems.append(f"--binaries lacks {b}")
         if not problems:
             try:
-                needed = binary_packages(args.binaries)
+                needed = binary_packages(args.binaries, binaries)
             except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
                 problems.append(str(error))
         for name in sorted(dfs):
@@ -1246,10 +1440,17 @@ def main():
         for part in ("compose", "docker", "local"):
             shutil.copytree(os.path.join(root, "deploy", part), os.path.join(tmp, "deploy", part),
                             ignore=shutil.ignore_patterns("secrets"))
+        # make-secrets.sh runs ../../scripts/make-certs.sh
+        os.makedirs(os.path.join(tmp, "scripts"))
+        shutil.copy2(os.path.join(root, "scripts/make-certs.sh"), os.path.join(tmp, "scripts"))
         tmp_compose = os.path.join(tmp, "deploy/compose")
         script = os.path.join(tmp_compose, "make-secrets.sh")
         first = subprocess.run(["/bin/sh", script], capture_output=True, text=True, timeout=30)
+        before = tree_state(os.path.join(tmp_compose, "secrets"))
         second = subprocess.run(["/bin/sh", script], capture_output=True, text=True, timeout=30)
+        if tree_state(os.path.join(tmp_compose, "secrets")) != before:
+            second.stdout += " (and the second run changed files in secrets/)"
+            second.returncode = second.returncode or 1
         report.check("make-secrets.sh", make_secrets_problems(
             os.path.join(tmp_compose, "secrets"), first, second, compose))
         tools = compose_tools()

@@ -5,10 +5,21 @@ The expected shape of the suite is written down once, here: which service listen
 whom it calls, which Redis it owns (with which appendfsync) and which secrets it may see.
 A Deployment called actions-<practice> is a practice's own actions backend: it is an actions
 service with its own Redis (redis-actions-<practice>) that only the gateway calls.
+
+TLS: every service Deployment <name> mounts its own Secret <name>-tls (tls.crt, tls.key,
+ca.crt) and no other's, sets BRIDGING_TLS_{CERT,KEY,CA}_FILE from it and probes itself with
+bridging-health over that TLS; the gateway also mounts gateway-public-tls for its public ports.
+The certificates in the rendered Secrets are checked with openssl: signed by the CA, naming
+the host every caller dials (and 127.0.0.1 for the probes), with the matching key.
 """
 
+import base64
 import collections
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 
 import netpol
 
@@ -29,6 +40,13 @@ ADDR_ENV = {"BRIDGING_REDIS_ADDR", "BRIDGING_ANONYMIZER_ADDR", "BRIDGING_ANALYTI
             "BRIDGING_CONSENT_ADDR"}
 REDIS_PORT = 6379
 SECRET_MODES = {0o400, 0o440}
+HEALTH = "/usr/local/bin/bridging-health"
+PUBLIC_TLS = "gateway-public-tls"
+# Each TLS variable: the key of the Secret it must come from.
+TLS_ENV = {"BRIDGING_TLS_CERT_FILE": "tls.crt", "BRIDGING_TLS_KEY_FILE": "tls.key",
+           "BRIDGING_TLS_CA_FILE": "ca.crt"}
+PUBLIC_TLS_ENV = {"BRIDGING_PUBLIC_TLS_CERT_FILE": "tls.crt",
+                  "BRIDGING_PUBLIC_TLS_KEY_FILE": "tls.key"}
 HASH_SUFFIX = re.compile(r"-[a-z0-9]{10}$")
 WORKLOADS = ("Deployment", "StatefulSet")
 
@@ -50,9 +68,9 @@ def expected_secrets(name):
     """Logical names (hash suffix removed) of the secrets a workload must mount, no more."""
     role = role_of(name)
     if role:
-        wanted = {"principal"}
+        wanted = {"principal", tls_secret(name)}  # its own certificate, no other's
         if role == "gateway":
-            wanted.add("gateway-bootstrap-admin-key")
+            wanted.update(["gateway-bootstrap-admin-key", PUBLIC_TLS])
         if role == "anonymizer":
             wanted.add("anonymizer-pseudonym-keys")
         if role in APPENDFSYNC:
@@ -61,6 +79,11 @@ def expected_secrets(name):
     owner = name[len("redis-"):]
     ops = "redis-ops-password" if owner in APPENDFSYNC else "redis-%s-ops-password" % owner
     return {"redis-%s-password" % owner, ops}
+
+
+def tls_secret(name):
+    """The Secret holding a service Deployment's own certificate, key and CA."""
+    return "%s-tls" % name
 
 
 def logical(secret_name):
@@ -110,7 +133,7 @@ def check_render(objects):
         errors.append("%s: %s" % (where, message))
 
     for check in (_check_metadata, _check_workloads, _check_secrets, _check_services,
-                  _check_availability, _check_redis):
+                  _check_availability, _check_redis, _check_tls):
         check(r, err, stats)
     _check_network(r, err, stats)
     return errors, stats
@@ -176,17 +199,51 @@ def _check_image(where, name, container, err):
         err(where, "image %r is not %s:<version>" % (image, want))
 
 
-def _check_probes(where, name, container, err):
+def _loopback_names(pod):
+    """127.0.0.1 and the names the pod's hostAliases give it (a public certificate's host)."""
+    names = {"127.0.0.1"}
+    for alias in pod.get("hostAliases") or []:
+        if alias.get("ip") == "127.0.0.1":
+            names.update(alias.get("hostnames") or [])
+    return names
+
+
+def _check_probes(where, name, container, err, pod):
+    for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
+        if (container.get(probe) or {}).get("grpc") is not None:
+            err(where, "%s is a plaintext grpc probe; with TLS it must exec %s" % (probe, HEALTH))
     for probe in ("readinessProbe", "livenessProbe"):
         if not container.get(probe):
             err(where, "%s is missing" % probe)
     role = role_of(name)
     if role:
         port = SERVICE_PORTS[role]
+        env = env_of(container)
+        if role == "gateway":  # the public port: TLS, verified with the public CA; no client cert
+            public_dir = (env.get("BRIDGING_PUBLIC_TLS_CERT_FILE") or "").rpartition("/")[0]
+            want_flags = {"--tls_ca_file": public_dir + "/ca.crt"}
+        else:  # mutual TLS with the pod's own certificate
+            want_flags = {"--tls_ca_file": env.get("BRIDGING_TLS_CA_FILE"),
+                          "--tls_cert_file": env.get("BRIDGING_TLS_CERT_FILE"),
+                          "--tls_key_file": env.get("BRIDGING_TLS_KEY_FILE")}
         for probe in ("readinessProbe", "livenessProbe"):
-            grpc = (container.get(probe) or {}).get("grpc") or {}
-            if grpc.get("port") != port:
-                err(where, "%s is not a grpc probe of port %d" % (probe, port))
+            spec = container.get(probe) or {}
+            command = (spec.get("exec") or {}).get("command") or []
+            if command[:1] != [HEALTH]:
+                err(where, "%s is not exec %s" % (probe, HEALTH))
+                continue
+            flags = dict(w.split("=", 1) for w in command[1:] if w.startswith("--") and "=" in w)
+            targets = [w for w in command[1:] if not w.startswith("--")]
+            if len(targets) != 1 or targets[0] not in [
+                    "%s:%d" % (host, port) for host in _loopback_names(pod)]:
+                err(where, "%s asks %s, want 127.0.0.1:%d (or a hostAliases name of 127.0.0.1)"
+                    % (probe, targets, port))
+            if flags != want_flags or None in want_flags.values():
+                err(where, "%s flags are %s, want %s (TLS with the pod's own files)"
+                    % (probe, flags, want_flags))
+            # bridging-health gives the call 1 s; kubelet's default timeout is 1 s too.
+            if spec.get("timeoutSeconds", 1) < 2:
+                err(where, "%s timeoutSeconds is below 2" % probe)
     elif name.startswith("redis-"):
         ready = ((container.get("readinessProbe") or {}).get("exec") or {}).get("command")
         if ready != ["/usr/local/bin/redis-ready"]:
@@ -212,7 +269,13 @@ def _check_service_env(where, name, container, err):
     for key, value in want.items():
         if env.get(key) != value:
             err(where, "env %s is %r, want %r" % (key, env.get(key), value))
-    needed = ["BRIDGING_PRINCIPAL_SECRET_FILE"]
+    needed = ["BRIDGING_PRINCIPAL_SECRET_FILE"] + sorted(TLS_ENV)
+    if role == "gateway":
+        needed += sorted(PUBLIC_TLS_ENV)
+    else:
+        for key in sorted(PUBLIC_TLS_ENV):
+            if key in env:
+                err(where, "env %s is set, but only the gateway has public ports" % key)
     needed += {"gateway": ["BRIDGING_ROUTES", "BRIDGING_BOOTSTRAP_ADMIN_KEY_FILE"],
                "anonymizer": ["BRIDGING_PSEUDONYM_KEY_FILE"],
                "consent": ["BRIDGING_ANONYMIZER_ADDR", "BRIDGING_ANALYTICS_ADDR"],
@@ -262,7 +325,7 @@ def _check_workloads(r, err, stats):
             where = "%s container %s" % (base, container["name"])
             _check_container_security(where, pod.get("securityContext") or {}, container, err)
             _check_image(where, name, container, err)
-            _check_probes(where, name, container, err)
+            _check_probes(where, name, container, err, pod)
             _check_service_env(where, name, container, err)
             tmp = [m for m in container.get("volumeMounts") or [] if m["mountPath"] == "/tmp"]
             if not tmp or "emptyDir" not in volumes.get(tmp[0]["name"], {}):
@@ -331,6 +394,153 @@ def _check_secrets(r, err, stats):
                     if mount["name"] not in used:
                         err(where, "mounts secret volume %s but no *_FILE variable uses it"
                             % mount["name"])
+
+
+def _secret_behind(r, workload, container, path):
+    """(Secret, key) of the file `path` in a secret volume the container mounts, or (None, None)."""
+    pod = workload["spec"]["template"]["spec"]
+    volumes = {v["name"]: v for v in pod.get("volumes") or []}
+    mounts = {m["mountPath"]: m for m in container.get("volumeMounts") or []}
+    directory, _, file_name = (path or "").rpartition("/")
+    mount = mounts.get(directory)
+    secret = (volumes.get(mount["name"]) or {}).get("secret") if mount else None
+    if not secret:
+        return None, None
+    key = file_name
+    for item in secret.get("items") or []:
+        if item.get("path") == file_name:
+            key = item.get("key")
+    return r.by_kind["Secret"].get(secret.get("secretName")), key
+
+
+def _secret_data(secret):
+    return {k: base64.b64decode(v) for k, v in (secret.get("data") or {}).items()}
+
+
+_CERT_CACHE = {}
+
+
+def certificate_problems(data, checks_wanted):
+    """Problems of a kubernetes.io/tls Secret's data: tls.key must be tls.crt's key, and tls.crt
+    must verify against ca.crt for each (purpose, host or None) in `checks_wanted`."""
+    cert, key, ca = data.get("tls.crt"), data.get("tls.key"), data.get("ca.crt")
+    if not (cert and key and ca):
+        return ["lacks tls.crt, tls.key or ca.crt"]
+    cache_key = (cert, key, ca, tuple(sorted(checks_wanted, key=str)))
+    if cache_key in _CERT_CACHE:
+        return _CERT_CACHE[cache_key]
+    openssl = shutil.which("openssl")
+    if not openssl:
+        return ["openssl is not installed: the certificates cannot be checked"]
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="k8s-tls-") as tmp:
+        paths = {}
+        for name, content in (("tls.crt", cert), ("tls.key", key), ("ca.crt", ca)):
+            paths[name] = os.path.join(tmp, name)
+            with open(paths[name], "wb") as f:
+                f.write(content)
+
+        def run(*args):
+            return subprocess.run([openssl] + list(args), stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, universal_newlines=True)
+
+        for purpose, host in sorted(checks_wanted, key=str):
+            args = ["verify", "-CAfile", paths["ca.crt"], "-untrusted", paths["tls.crt"],
+                    "-purpose", purpose]
+            if host:
+                args += ["-verify_ip" if re.fullmatch(r"[0-9.]+", host) else "-verify_hostname",
+                         host]
+            result = run(*(args + [paths["tls.crt"]]))
+            if result.returncode != 0:
+                last = (result.stdout.strip().splitlines() or ["?"])[-1]
+                problems.append("tls.crt does not verify against ca.crt for %s%s (%s)"
+                                % (purpose, " as %s" % host if host else "", last))
+        public = run("x509", "-in", paths["tls.crt"], "-noout", "-pubkey")
+        own = run("pkey", "-in", paths["tls.key"], "-pubout")
+        if public.returncode != 0 or own.returncode != 0 or public.stdout != own.stdout:
+            problems.append("tls.key is not the key of tls.crt")
+    _CERT_CACHE[cache_key] = problems
+    return problems
+
+
+def _dialled_hosts(r):
+    """{workload: host names its callers dial it by} (Redis excluded: it speaks no TLS)."""
+    hosts = collections.defaultdict(set)
+    for workload in r.workloads.values():
+        for container in containers(workload):
+            env = env_of(container)
+            addresses = [env[k] for k in sorted(ADDR_ENV - {"BRIDGING_REDIS_ADDR"}) if env.get(k)]
+            addresses += [e.split("=", 1)[-1] for e in (env.get("BRIDGING_ROUTES") or "").split(",")
+                          if e.strip()]
+            for address in addresses:
+                host, _, port = address.strip().rpartition(":")
+                if port.isdigit():
+                    target, _ = _service_target(r, host, int(port))
+                    if target:
+                        hosts[target[0]].add(host)
+    return hosts
+
+
+def _probe_hosts(container):
+    hosts = set()
+    for probe in ("readinessProbe", "livenessProbe"):
+        command = ((container.get(probe) or {}).get("exec") or {}).get("command") or []
+        if command[:1] == [HEALTH]:
+            hosts.update(w.rpartition(":")[0] for w in command[1:] if not w.startswith("--"))
+    return hosts
+
+
+def _check_tls(r, err, stats):
+    """Each service's TLS files come from its own secret, whose certificate names every host
+    it is dialled by and the probes' address, goes with its key and is signed by the one CA."""
+    dialled = _dialled_hosts(r)
+    cas = {}
+    for name, workload in sorted(r.workloads.items()):
+        role = role_of(name)
+        if not role:
+            continue
+        for container in containers(workload):
+            where = "%s/%s container %s" % (workload["kind"], name, container["name"])
+            env = env_of(container)
+            groups = [(tls_secret(name), TLS_ENV)]
+            if role == "gateway":
+                groups.append((PUBLIC_TLS, PUBLIC_TLS_ENV))
+            secrets = {}
+            for want_secret, keys in groups:
+                for var, want_key in sorted(keys.items()):
+                    if not env.get(var):
+                        continue  # _check_service_env reports it
+                    secret, key = _secret_behind(r, workload, container, env[var])
+                    got = logical(secret["metadata"]["name"]) if secret else None
+                    if got != want_secret or key != want_key:
+                        err(where, "env %s=%s is not key %s of its own secret %s (it is %s)"
+                            % (var, env[var], want_key, want_secret,
+                               "key %s of %s" % (key, got) if got else "in no mounted secret"))
+                    elif secret is not None:
+                        secrets[want_secret] = secret
+            probed = _probe_hosts(container)
+            own = secrets.get(tls_secret(name))
+            if own is not None:
+                data = _secret_data(own)
+                wanted = {("sslclient", None)}  # it calls others with this certificate
+                if role != "gateway":  # and serves them, dialled by these names, and the probes
+                    wanted |= {("sslserver", h) for h in dialled.get(name, set()) | probed}
+                for problem in certificate_problems(data, wanted):
+                    err("Secret/" + tls_secret(name), problem)
+                cas[name] = data.get("ca.crt")
+                stats["certificates"] += 1
+            public = secrets.get(PUBLIC_TLS)
+            if public is not None:
+                for problem in certificate_problems(
+                        _secret_data(public), {("sslserver", h) for h in probed or {None}}):
+                    err("Secret/" + PUBLIC_TLS, problem)
+                stats["certificates"] += 1
+    if len(set(cas.values())) > 1:
+        groups = collections.defaultdict(list)
+        for name, ca in sorted(cas.items()):
+            groups[ca].append(name)
+        err("Secret/*-tls", "ca.crt differs between %s: the services must share one CA to "
+            "verify each other" % " / ".join(", ".join(g) for g in groups.values()))
 
 
 def _service_target(r, host, port):

@@ -4,13 +4,14 @@
 
 1. yamllint (K8S_DIR/.yamllint) on every YAML file; each file opens with a purpose comment;
    no committed file holds a Secret.
-2. Copies K8S_DIR (without any generated secret files) to a temporary directory, runs
-   make-secrets.sh there twice (the second run must change nothing) and checks the files:
-   modes, formats, and that git ignores them.
+2. Copies K8S_DIR (without any generated secret files) and scripts/make-certs.sh beside it
+   to a temporary directory, runs make-secrets.sh there twice (the second run must change
+   nothing) and checks the files: modes, formats, and that git ignores them.
 3. Renders base/ and every overlays/*/ with `kubectl kustomize` (kubectl from PATH, or $KUBECTL;
    with $KUBECTL_COMPARE set, also with that one, requiring the same meaning) and runs
-   checks.check_render on each: hardening, probes, PDBs, Redis, secrets, references,
-   and the reachability graph the NetworkPolicies imply against the expected one.
+   checks.check_render on each: hardening, TLS and its probes, PDBs, Redis, secrets,
+   certificates (openssl), references, and the reachability graph the NetworkPolicies imply
+   against the expected one.
 4. Self-check: breaks a render in known ways and requires each break to be reported.
 """
 
@@ -102,14 +103,34 @@ def snapshot(directory):
     return state
 
 
+PEM_CERTIFICATE = re.compile(rb"-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+"
+                             rb"-----END CERTIFICATE-----")
+PEM_PRIVATE_KEY = re.compile(rb"-----BEGIN (EC )?PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+"
+                             rb"-----END (EC )?PRIVATE KEY-----")
+
+
 def check_secret_file(path, errors):
     name = os.path.basename(path)
     mode = stat.S_IMODE(os.stat(path).st_mode)
-    if mode & 0o077:
+    # Certificates are public: make-certs.sh leaves its own 0644 inside its private tls/.
+    public = name.endswith(".crt") and os.path.basename(os.path.dirname(path)) == "tls"
+    if mode & (0o033 if public else 0o077):
         errors.append("make-secrets.sh: %s has mode %o, want 0600" % (path, mode))
     with open(path, "rb") as f:
         value = f.read().rstrip(b"\r\n")
-    if name == "pseudonym.keys":
+    if name.endswith(".crt"):
+        if not PEM_CERTIFICATE.search(value):
+            errors.append("make-secrets.sh: %s is not a PEM certificate" % path)
+    elif name.endswith(".key") and (name.startswith("tls-")
+                                    or os.path.basename(os.path.dirname(path)) == "tls"):
+        if not PEM_PRIVATE_KEY.fullmatch(value):
+            errors.append("make-secrets.sh: %s is not a PEM private key" % path)
+        if name.startswith("tls-") and name.endswith("ca.key"):
+            errors.append("make-secrets.sh: %s: a CA's key must never enter a Secret" % path)
+    elif name == "ca.srl":
+        if not re.fullmatch(rb"[0-9A-F]+", value):
+            errors.append("make-secrets.sh: %s is not an openssl serial" % path)
+    elif name == "pseudonym.keys":
         if not re.fullmatch(rb"k1:[A-Za-z0-9+/]{43}=", value):
             errors.append("make-secrets.sh: %s is not k1:<base64 of 32 bytes>" % path)
     elif not re.fullmatch(rb"[A-Za-z0-9]{32,256}", value):
@@ -119,6 +140,12 @@ def check_secret_file(path, errors):
 
 def make_secrets(work):
     errors = []
+    kustomization_texts = [open(os.path.join(d, "kustomization.yaml")).read()
+                           for d, _, f in os.walk(os.path.join(work, SECRET_DIRS))
+                           if "kustomization.yaml" in f]
+    if any(re.search(r"(^|[=\s/-])ca\.key\s*$", line) for text in kustomization_texts
+           for line in text.splitlines() if not line.lstrip().startswith("#")):
+        errors.append("a secrets/ kustomization lists a CA key: it must never enter a Secret")
     script = os.path.join(work, "make-secrets.sh")
     first = subprocess.run(["bash", script, work], stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, universal_newlines=True)
@@ -233,6 +260,31 @@ def _drop(objects, kind, name):
     objects.remove(find(objects, kind, name))
 
 
+def find_logical(objects, kind, logical_name):
+    return next(o for o in objects
+                if o["kind"] == kind and checks.logical(o["metadata"]["name"]) == logical_name)
+
+
+def _drop_env(c, *keys):
+    c["env"] = [e for e in c["env"] if e["name"] not in keys]
+
+
+def _volume(objects, deployment, volume):
+    pod = find(objects, "Deployment", deployment)["spec"]["template"]["spec"]
+    return next(v for v in pod["volumes"] if v["name"] == volume)
+
+
+def _probe_command(objects, deployment, probe):
+    return container(objects, "Deployment", deployment)[probe]["exec"]["command"]
+
+
+def _swap_certificate(objects, secret, other):
+    """Gives `secret` the certificate and key of `other` (same CA)."""
+    data = find_logical(objects, "Secret", secret)["data"]
+    source = find_logical(objects, "Secret", other)["data"]
+    data.update({"tls.crt": source["tls.crt"], "tls.key": source["tls.key"]})
+
+
 def _dns_any_port(objects):
     del find(objects, "NetworkPolicy", "allow-dns")["spec"]["egress"][0]["ports"]
 
@@ -282,6 +334,50 @@ MUTATIONS = [
     ("service account token mounted", lambda o: find(o, "Deployment", "anonymizer")["spec"][
         "template"]["spec"].update(automountServiceAccountToken=True),
      "automountServiceAccountToken is not false"),
+    # TLS
+    ("consent without its CA (TLS off)", lambda o: _drop_env(
+        container(o, "Deployment", "consent"), "BRIDGING_TLS_CA_FILE"),
+     "Deployment/consent container consent: env BRIDGING_TLS_CA_FILE is not set"),
+    ("the anonymizer without TLS", lambda o: _drop_env(
+        container(o, "Deployment", "anonymizer"), "BRIDGING_TLS_CERT_FILE",
+        "BRIDGING_TLS_KEY_FILE", "BRIDGING_TLS_CA_FILE"),
+     "Deployment/anonymizer container anonymizer: env BRIDGING_TLS_CERT_FILE is not set"),
+    ("the gateway's public ports in plaintext", lambda o: _drop_env(
+        container(o, "Deployment", "gateway"), "BRIDGING_PUBLIC_TLS_CERT_FILE",
+        "BRIDGING_PUBLIC_TLS_KEY_FILE"),
+     "env BRIDGING_PUBLIC_TLS_CERT_FILE is not set"),
+    ("a plaintext grpc probe", lambda o: container(o, "Deployment", "analytics").update(
+        readinessProbe={"grpc": {"port": 7104}, "periodSeconds": 5}),
+     "readinessProbe is a plaintext grpc probe"),
+    ("the gateway verifying the services with its public CA", lambda o: set_env(
+        container(o, "Deployment", "gateway"), "BRIDGING_TLS_CA_FILE",
+        "/etc/bridging/public-tls/ca.crt"),
+     "env BRIDGING_TLS_CA_FILE=/etc/bridging/public-tls/ca.crt is not key ca.crt of its own "
+     "secret gateway-tls"),
+    ("a probe without the client certificate", lambda o: _probe_command(
+        o, "consent", "livenessProbe").__delitem__(slice(2, 4)),
+     "livenessProbe flags are"),
+    ("a probe of another port", lambda o: _probe_command(
+        o, "gateway", "readinessProbe").__setitem__(-1, "127.0.0.1:8100"),
+     "readinessProbe asks ['127.0.0.1:8100'], want 127.0.0.1:7100"),
+    ("actions mounting consent's TLS secret", lambda o: _volume(o, "actions", "tls")[
+        "secret"].update(secretName=find_secret(o, "consent-tls")),
+     "Deployment/actions: mounts secret consent-tls, which it must not see"),
+    ("analytics given the gateway's TLS secret too", lambda o: find(o, "Deployment", "analytics")[
+        "spec"]["template"]["spec"]["volumes"].append({"name": "extra", "secret": {
+            "secretName": find_secret(o, "gateway-tls"), "defaultMode": 0o440}}),
+     "Deployment/analytics: mounts secret gateway-tls, which it must not see"),
+    ("the TLS key readable by all", lambda o: _volume(o, "consent", "tls")["secret"].update(
+        defaultMode=0o444), "secret volume tls has mode 0o444"),
+    ("the anonymizer serving consent's certificate",
+     lambda o: _swap_certificate(o, "anonymizer-tls", "consent-tls"),
+     "Secret/anonymizer-tls: tls.crt does not verify against ca.crt for sslserver as anonymizer"),
+    ("a certificate with another's key", lambda o: find_logical(o, "Secret", "analytics-tls")[
+        "data"].update({"tls.key": find_logical(o, "Secret", "actions-tls")["data"]["tls.key"]}),
+     "Secret/analytics-tls: tls.key is not the key of tls.crt"),
+    ("a CA that did not sign the certificate", lambda o: find_logical(o, "Secret", "consent-tls")[
+        "data"].update({"ca.crt": find_logical(o, "Secret", "consent-tls")["data"]["tls.crt"]}),
+     "Secret/consent-tls: tls.crt does not verify against ca.crt"),
 ]
 
 
@@ -321,11 +417,17 @@ def main(argv):
     kubectl = tool("kubectl", "KUBECTL")
     compare_with = os.environ.get("KUBECTL_COMPARE")
     errors, linted = lint(root)
-    totals = {"objects": 0, "containers": 0, "edges": 0, "inside_edges": 0, "redis": 0}
+    totals = {"objects": 0, "containers": 0, "edges": 0, "inside_edges": 0, "redis": 0,
+              "certificates": 0}
     summary = []
+    make_certs = os.path.join(os.path.dirname(root), "scripts", "make-certs.sh")
+    if not os.path.isfile(make_certs):
+        fail("%s not found: make-secrets.sh makes the certificates with it" % make_certs)
     with tempfile.TemporaryDirectory(prefix="k8s-manifests-") as tmp:
         work = os.path.join(tmp, "k8s")
         copy_tree(root, work)
+        os.makedirs(os.path.join(tmp, "scripts"))  # where make-secrets.sh looks for it
+        shutil.copy2(make_certs, os.path.join(tmp, "scripts"))
         secret_errors, secret_files = make_secrets(work)
         errors += secret_errors
         renders = {}
@@ -358,10 +460,10 @@ def main(argv):
     print("k8s_manifests OK with %s: %d YAML files linted, %d secret files generated "
           "(idempotent), %d renders: %s" % (kubectl, linted, secret_files or 0, len(summary),
                                             "; ".join(summary)))
-    print("  %d objects and %d containers checked, %d Redis StatefulSets, %d allowed "
-          "connections verified exactly (%d pod-to-pod), %d self-checks caught"
-          % (totals["objects"], totals["containers"], totals["redis"], totals["edges"],
-             totals["inside_edges"], len(MUTATIONS)))
+    print("  %d objects and %d containers checked, %d Redis StatefulSets, %d TLS certificates, "
+          "%d allowed connections verified exactly (%d pod-to-pod), %d self-checks caught"
+          % (totals["objects"], totals["containers"], totals["redis"], totals["certificates"],
+             totals["edges"], totals["inside_edges"], len(MUTATIONS)))
     return 0
 
 
