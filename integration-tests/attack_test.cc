@@ -64,35 +64,15 @@ class AttackTest : public testing::SuiteTest {
     return cv1::ConsentService::NewStub(suite_->GatewayChannel());
   }
 
-  // A participant of the charity with research consent, and one contribution.
-  static cv1::Participant ParticipantWithAContribution(const std::string& reference,
-                                                       const std::string& alias,
-                                                       const std::string& text) {
-    cv1::CreateParticipantRequest create;
-    create.set_parent(kCharity);
-    create.mutable_participant()->set_charity_reference(reference);
-    create.mutable_participant()->set_alias(alias);
-    cv1::Participant participant;
-    {
-      grpc::ClientContext context;
-      Authorize(&context, keys_[kCharity]);
-      const grpc::Status status = Consent()->CreateParticipant(&context, create, &participant);
-      EXPECT_TRUE(status.ok()) << status.error_message();
-    }
-    for (cv1::Purpose purpose : {cv1::PURPOSE_RESEARCH_USE, cv1::PURPOSE_QUOTATION}) {
-      cv1::RecordConsentRequest record;
-      record.set_participant(participant.name());
-      record.set_purpose(purpose);
-      record.set_method(cv1::CONSENT_METHOD_WRITTEN);
-      record.set_recorded_by_role("support worker");
-      cv1::ConsentRecord out;
-      grpc::ClientContext context;
-      Authorize(&context, keys_[kCharity]);
-      const grpc::Status status = Consent()->RecordConsent(&context, record, &out);
-      EXPECT_TRUE(status.ok()) << status.error_message();
-    }
+  // A participant of the charity with research and quotation consent, and one contribution.
+  static std::string ParticipantWithAContribution(const std::string& reference,
+                                                  const std::string& alias,
+                                                  const std::string& text) {
+    absl::StatusOr<std::string> participant = AddParticipant(
+        kCharity, reference, {cv1::PURPOSE_RESEARCH_USE, cv1::PURPOSE_QUOTATION}, alias);
+    EXPECT_TRUE(participant.ok()) << participant.status();
     cv1::SubmitContributionRequest submit;
-    submit.set_parent(participant.name());
+    submit.set_parent(participant.value_or(""));
     cv1::Contribution* contribution = submit.mutable_contribution();
     contribution->set_source_type(cv1::SOURCE_TYPE_REFLECTIVE_NOTE);
     contribution->set_text(text);
@@ -107,13 +87,13 @@ class AttackTest : public testing::SuiteTest {
     auto contributions = cv1::ContributionService::NewStub(suite_->GatewayChannel());
     const grpc::Status status = contributions->SubmitContribution(&context, submit, &out);
     EXPECT_TRUE(status.ok()) << status.error_message();
-    return participant;
+    return participant.value_or("");
   }
 };
 
 TEST_F(AttackTest, PersonalDataCanariesNeverReachLogsMetricsAuditOrResearch) {
   // The charity records a woman whose reference, alias and words carry canaries.
-  const cv1::Participant participant = ParticipantWithAContribution(
+  const std::string participant = ParticipantWithAContribution(
       kCanaries[0], kCanaries[1],
       absl::StrCat("I am Zelda ", kCanaries[2], ", call me on ", kCanaries[3], " or write to ",
                    kCanaries[4], ". The waiting room felt unsafe."));
@@ -240,7 +220,7 @@ TEST_F(AttackTest, PersonalDataCanariesNeverReachLogsMetricsAuditOrResearch) {
   }
   // The charity itself still reads what it holds.
   cv1::GetParticipantRequest get;
-  get.set_name(participant.name());
+  get.set_name(participant);
   cv1::Participant read;
   grpc::ClientContext context;
   Authorize(&context, keys_[kCharity]);
@@ -249,11 +229,11 @@ TEST_F(AttackTest, PersonalDataCanariesNeverReachLogsMetricsAuditOrResearch) {
 }
 
 TEST_F(AttackTest, PathTricksInResourceNamesNeverReachAnotherTenant) {
-  const cv1::Participant victim =
+  const std::string victim =
       ParticipantWithAContribution("VICTIM-1", "", "The reception was kind to me.");
-  const std::string id = victim.name().substr(victim.name().rfind('/') + 1);
+  const std::string id = victim.substr(victim.rfind('/') + 1);
   const std::vector<std::string> tricks = {
-      victim.name(),
+      victim,
       absl::StrCat("charities/other/../hope/participants/", id),
       absl::StrCat("charities/other/participants/../../hope/participants/", id),
       absl::StrCat("charities/other/participants/", id, "/../../../hope/participants/", id),

@@ -376,29 +376,10 @@ TEST_F(FaultTest,
   auto consent = cv1::ConsentService::NewStub(suite_->GatewayChannel());
   std::vector<std::string> names;
   for (int i = 0; i < 4; ++i) {
-    cv1::CreateParticipantRequest create;
-    create.set_parent(kCharity);
-    create.mutable_participant()->set_charity_reference(absl::StrCat("withdrawal-", i));
-    create.set_request_id(absl::StrCat("withdrawal-", i));
-    cv1::Participant participant;
-    grpc::ClientContext context;
-    Authorize(&context, keys_[kCharity]);
-    const grpc::Status status = consent->CreateParticipant(&context, create, &participant);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    names.push_back(participant.name());
-  }
-  for (const std::string& name : names) {
-    cv1::RecordConsentRequest record;
-    record.set_participant(name);
-    record.set_purpose(cv1::PURPOSE_RESEARCH_USE);
-    record.set_method(cv1::CONSENT_METHOD_WRITTEN);
-    record.set_recorded_by_role("support worker");
-    record.set_request_id(absl::StrCat("consent-", name.substr(name.rfind('/') + 1)));
-    cv1::ConsentRecord out;
-    grpc::ClientContext context;
-    Authorize(&context, keys_[kCharity]);
-    const grpc::Status status = consent->RecordConsent(&context, record, &out);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    absl::StatusOr<std::string> name =
+        AddParticipant(kCharity, absl::StrCat("withdrawal-", i), {cv1::PURPOSE_RESEARCH_USE});
+    ASSERT_TRUE(name.ok()) << name.status();
+    names.push_back(*name);
   }
   // Analytics counts the four.
   absl::StatusOr<int> before = -1;

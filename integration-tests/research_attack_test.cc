@@ -43,30 +43,9 @@ class ResearchAttackTest : public testing::SuiteTest {
   // A participant of the charity who consents to each of `purposes`; returns her name.
   static std::string Participant(const std::string& reference,
                                  const std::vector<cv1::Purpose>& purposes) {
-    auto consent = cv1::ConsentService::NewStub(suite_->GatewayChannel());
-    cv1::CreateParticipantRequest create;
-    create.set_parent(kCharity);
-    create.mutable_participant()->set_charity_reference(reference);
-    cv1::Participant participant;
-    {
-      grpc::ClientContext context;
-      Authorize(&context, keys_[kCharity]);
-      const grpc::Status status = consent->CreateParticipant(&context, create, &participant);
-      EXPECT_TRUE(status.ok()) << status.error_message();
-    }
-    for (cv1::Purpose purpose : purposes) {
-      cv1::RecordConsentRequest record;
-      record.set_participant(participant.name());
-      record.set_purpose(purpose);
-      record.set_method(cv1::CONSENT_METHOD_WRITTEN);
-      record.set_recorded_by_role("support worker");
-      cv1::ConsentRecord out;
-      grpc::ClientContext context;
-      Authorize(&context, keys_[kCharity]);
-      const grpc::Status status = consent->RecordConsent(&context, record, &out);
-      EXPECT_TRUE(status.ok()) << status.error_message();
-    }
-    return participant.name();
+    absl::StatusOr<std::string> name = AddParticipant(kCharity, reference, purposes);
+    EXPECT_TRUE(name.ok()) << name.status();
+    return name.value_or("");
   }
 
   static void Withdraw(const std::string& participant, cv1::Purpose purpose) {

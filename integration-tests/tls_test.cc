@@ -50,28 +50,10 @@ class TlsTest : public testing::SuiteTest {
 };
 
 TEST_F(TlsTest, APartnersWorkCrossesEveryHopOverTls) {
-  auto consent = cv1::ConsentService::NewStub(suite_->GatewayChannel());
   for (int i = 0; i < 3; ++i) {
-    cv1::CreateParticipantRequest create;
-    create.set_parent(kCharity);
-    create.mutable_participant()->set_charity_reference(absl::StrCat("TLS-", i));
-    cv1::Participant participant;
-    {
-      grpc::ClientContext context;
-      Authorize(&context, keys_[kCharity]);
-      const grpc::Status status = consent->CreateParticipant(&context, create, &participant);
-      ASSERT_TRUE(status.ok()) << status.error_message();
-    }
-    cv1::RecordConsentRequest record;
-    record.set_participant(participant.name());
-    record.set_purpose(cv1::PURPOSE_RESEARCH_USE);
-    record.set_method(cv1::CONSENT_METHOD_WRITTEN);
-    record.set_recorded_by_role("support worker");
-    cv1::ConsentRecord out;
-    grpc::ClientContext context;
-    Authorize(&context, keys_[kCharity]);
-    const grpc::Status status = consent->RecordConsent(&context, record, &out);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    absl::StatusOr<std::string> participant =
+        AddParticipant(kCharity, absl::StrCat("TLS-", i), {cv1::PURPOSE_RESEARCH_USE});
+    ASSERT_TRUE(participant.ok()) << participant.status();
   }
   // The consents travel consent -> anonymizer -> analytics; the answer needs analytics ->
   // consent (the watermark). Every one of those hops is mutual TLS.

@@ -16,20 +16,17 @@ make_certs=$here/../scripts/make-certs.sh
 # make-certs.sh's working directory: the CA (ca.key never enters a Secret) and one
 # certificate per name; the kustomizations list copies of what they need.
 tls=$root/secrets/tls
-# The names make-certs.sh makes; other names (a practice's own backend) are signed here by
-# the same CA with the same openssl commands.
-make_certs_names=" consent actions anonymizer analytics gateway gateway-public "
 
 # Hex of N random bytes: letters and digits only, which every consumer accepts (the bootstrap
 # admin key must be 32-256 letters/digits; secrets and Redis passwords need >= 32 bytes).
 random_hex() { od -An -v -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
 
-run_make_certs() {
+run_make_certs() {  # [extra name]
   if [ ! -f "$make_certs" ]; then
     echo "make-secrets.sh: $make_certs not found (run it from a checkout of the repository)" >&2
     exit 2
   fi
-  bash "$make_certs" "$tls" >/dev/null
+  bash "$make_certs" "$tls" "$@" >/dev/null
 }
 
 # The CA, made once by make-certs.sh. A new CA would not have signed the certificates already
@@ -50,30 +47,14 @@ ensure_ca() {
   run_make_certs
 }
 
-# A certificate and key for NAME in $tls (SAN DNS:localhost, DNS:NAME, IP:127.0.0.1; server
-# and client use), as make-certs.sh makes them.
+# A certificate and key for NAME in $tls, made by make-certs.sh with the suite's CA.
 ensure_cert() {
   local name=$1
   if [ -s "$tls/$name.crt" ] && [ -s "$tls/$name.key" ]; then
     return 0
   fi
   ensure_ca
-  if [[ "$make_certs_names" == *" $name "* ]]; then
-    run_make_certs
-    return 0
-  fi
-  (
-    cd "$tls"
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$name" \
-      -keyout "$name.key" -out "$name.csr" 2>/dev/null
-    printf '%s\n' "subjectAltName=DNS:localhost,DNS:$name,IP:127.0.0.1" \
-      "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
-      "extendedKeyUsage=serverAuth,clientAuth" >"$name.ext"
-    openssl x509 -req -in "$name.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 825 \
-      -extfile "$name.ext" -out "$name.crt" 2>/dev/null
-    rm -f "$name.csr" "$name.ext"
-    chmod 644 "$name.crt"
-  )
+  run_make_certs "$name"
 }
 
 # Sets $from to the file in $tls behind a listed TLS file name (tls-ca.crt and tls-<x>-ca.crt:

@@ -3,10 +3,12 @@
 # one per service (server and client use: mutual TLS between the gateway and the services
 # and between services), and the gateway's public certificate. Subject names localhost,
 # 127.0.0.1 and the service's name. Keeps what already exists: running it again is harmless.
-#   usage: scripts/make-certs.sh [DIR]   (default .state/tls)
+#   usage: scripts/make-certs.sh [DIR [NAME...]]   (default .state/tls; NAMEs: more
+#   certificates besides the suite's own, e.g. a practice's own backend)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${1:-$ROOT/.state/tls}
+shift || true
 mkdir -p "$DIR"
 chmod 700 "$DIR"
 cd "$DIR"
@@ -21,7 +23,7 @@ if [ ! -s ca.crt ] || [ ! -s ca.key ]; then
     2>/dev/null
 fi
 
-for name in consent actions anonymizer analytics gateway gateway-public; do
+for name in consent actions anonymizer analytics gateway gateway-public "$@"; do
   [ -s "$name.crt" ] && [ -s "$name.key" ] && continue
   openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$name" \
     -keyout "$name.key" -out "$name.csr" 2>/dev/null
