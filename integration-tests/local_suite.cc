@@ -15,6 +15,7 @@
 #include "libs/common/crypto.h"
 #include "libs/common/grpc_status.h"
 #include "libs/common/proto_time.h"
+#include "libs/server/tls.h"
 #include "libs/testing/probes.h"
 
 namespace bridging::testing {
@@ -58,13 +59,14 @@ absl::StatusOr<std::unique_ptr<LocalSuite>> LocalSuite::Start(LocalSuiteOptions 
     if (std::system(make_certs.c_str()) != 0) {
       return absl::InternalError(absl::StrCat("failed: ", make_certs));
     }
-    grpc::SslCredentialsOptions partner;
-    partner.pem_root_certs = ReadFile(suite->tls_dir() + "/ca.crt");
-    suite->partner_credentials_ = grpc::SslCredentials(partner);
-    grpc::SslCredentialsOptions peer = partner;
-    peer.pem_cert_chain = ReadFile(suite->tls_dir() + "/gateway.crt");
-    peer.pem_private_key = ReadFile(suite->tls_dir() + "/gateway.key");
-    suite->peer_credentials_ = grpc::SslCredentials(peer);
+    // A peer presents the gateway's certificate; a partner only verifies the gateway's.
+    const std::string dir = suite->tls_dir();
+    absl::StatusOr<std::optional<server::TlsMaterial>> peer =
+        server::LoadTls({dir + "/gateway.crt", dir + "/gateway.key", dir + "/ca.crt"}, "tls");
+    if (!peer.ok()) return peer.status();
+    suite->peer_credentials_ = server::ChannelCredentials(*peer);
+    suite->partner_credentials_ =
+        server::ChannelCredentials(server::TlsMaterial{"", "", (*peer)->ca_pem});
   }
   for (const std::string& service : suite->options_.services) {
     if (absl::Status started = suite->StartService(service); !started.ok()) {

@@ -14,17 +14,25 @@ chmod 700 "$DIR"
 cd "$DIR"
 umask 077
 
-if [ ! -s ca.crt ] || [ ! -s ca.key ]; then
-  # A new CA did not sign the certificates already here: they are made again.
+names=(consent actions anonymizer analytics gateway gateway-public "$@")
+unsigned=()
+for name in "${names[@]}"; do
+  [ -s "$name.crt" ] && [ -s "$name.key" ] || unsigned+=("$name")
+done
+if [ ! -s ca.crt ]; then
+  # A new CA did not sign the certificates already here: they are all made again.
   rm -f ./*.crt ./*.key ca.srl
+  unsigned=("${names[@]}")
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 825 \
     -subj "/CN=Bridging local CA" -keyout ca.key -out ca.crt \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
     2>/dev/null
+elif [ ${#unsigned[@]} -gt 0 ] && [ ! -s ca.key ]; then
+  echo "make-certs.sh: $DIR/ca.key is missing: cannot sign ${unsigned[*]}" >&2
+  exit 1
 fi
 
-for name in consent actions anonymizer analytics gateway gateway-public "$@"; do
-  [ -s "$name.crt" ] && [ -s "$name.key" ] && continue
+for name in "${unsigned[@]}"; do
   openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$name" \
     -keyout "$name.key" -out "$name.csr" 2>/dev/null
   printf '%s\n' "subjectAltName=DNS:localhost,DNS:$name,IP:127.0.0.1" \

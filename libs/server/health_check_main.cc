@@ -6,10 +6,9 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/grpcpp.h>
 
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +16,7 @@
 #include "absl/flags/parse.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "libs/server/tls.h"
 
 ABSL_FLAG(int, wait_seconds, 0, "Keep asking until every target is SERVING, up to this long");
 ABSL_FLAG(std::string, tls_ca_file, "", "Speak TLS, verifying the targets against this PEM CA");
@@ -42,21 +42,24 @@ std::string Ask(grpc::health::v1::Health::Stub& stub) {
   return HealthCheckResponse::ServingStatus_Name(response.status());
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::shared_ptr<grpc::ChannelCredentials> Credentials() {
+// Plaintext without --tls_ca_file; else TLS verified against it, presenting our certificate
+// when one is given.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials() {
   const std::string ca = absl::GetFlag(FLAGS_tls_ca_file);
-  if (ca.empty()) return grpc::InsecureChannelCredentials();
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = ReadFile(ca);
+  if (ca.empty()) return bridging::server::ChannelCredentials(std::nullopt);
+  bridging::server::TlsMaterial tls;
+  absl::StatusOr<std::string> pem = bridging::server::ReadPemFile(ca, "--tls_ca_file");
+  if (!pem.ok()) return pem.status();
+  tls.ca_pem = *std::move(pem);
   if (!absl::GetFlag(FLAGS_tls_cert_file).empty()) {
-    ssl.pem_cert_chain = ReadFile(absl::GetFlag(FLAGS_tls_cert_file));
-    ssl.pem_private_key = ReadFile(absl::GetFlag(FLAGS_tls_key_file));
+    pem = bridging::server::ReadPemFile(absl::GetFlag(FLAGS_tls_cert_file), "--tls_cert_file");
+    if (!pem.ok()) return pem.status();
+    tls.cert_pem = *std::move(pem);
+    pem = bridging::server::ReadPemFile(absl::GetFlag(FLAGS_tls_key_file), "--tls_key_file");
+    if (!pem.ok()) return pem.status();
+    tls.key_pem = *std::move(pem);
   }
-  return grpc::SslCredentials(ssl);
+  return bridging::server::ChannelCredentials(tls);
 }
 
 }  // namespace
@@ -72,11 +75,15 @@ int main(int argc, char** argv) {
   const absl::Time deadline = absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_wait_seconds));
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
-  const std::shared_ptr<grpc::ChannelCredentials> credentials = Credentials();
+  const absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials = Credentials();
+  if (!credentials.ok()) {
+    std::cerr << "bridging-health: " << credentials.status().message() << "\n";
+    return 2;
+  }
   bool all_serving = true;
   for (const char* target : targets) {
     auto stub =
-        grpc::health::v1::Health::NewStub(grpc::CreateCustomChannel(target, credentials, args));
+        grpc::health::v1::Health::NewStub(grpc::CreateCustomChannel(target, *credentials, args));
     std::string state = Ask(*stub);
     while (state != "SERVING" && absl::Now() < deadline) {
       absl::SleepFor(absl::Milliseconds(200));

@@ -12,9 +12,8 @@
 #include "absl/strings/str_cat.h"
 
 namespace bridging::server {
-namespace {
 
-absl::StatusOr<std::string> ReadPem(const std::string& path, const std::string& flag) {
+absl::StatusOr<std::string> ReadPemFile(const std::string& path, const std::string& flag) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::FailedPreconditionError(absl::StrCat(flag, ": cannot read ", path));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -23,8 +22,6 @@ absl::StatusOr<std::string> ReadPem(const std::string& path, const std::string& 
   }
   return text;
 }
-
-}  // namespace
 
 absl::StatusOr<std::optional<TlsMaterial>> LoadTls(const TlsFiles& files,
                                                    const std::string& flag_prefix,
@@ -43,14 +40,14 @@ absl::StatusOr<std::optional<TlsMaterial>> LoadTls(const TlsFiles& files,
         absl::StrCat(ca_flag, " is required with ", cert_flag, ": it verifies the peers"));
   }
   TlsMaterial material;
-  absl::StatusOr<std::string> cert = ReadPem(files.cert_file, cert_flag);
+  absl::StatusOr<std::string> cert = ReadPemFile(files.cert_file, cert_flag);
   if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadPem(files.key_file, key_flag);
+  absl::StatusOr<std::string> key = ReadPemFile(files.key_file, key_flag);
   if (!key.ok()) return key.status();
   material.cert_pem = *std::move(cert);
   material.key_pem = *std::move(key);
   if (!files.ca_file.empty()) {
-    absl::StatusOr<std::string> ca = ReadPem(files.ca_file, ca_flag);
+    absl::StatusOr<std::string> ca = ReadPemFile(files.ca_file, ca_flag);
     if (!ca.ok()) return ca.status();
     material.ca_pem = *std::move(ca);
   }

@@ -31,6 +31,10 @@ struct TlsMaterial {
   std::string ca_pem;
 };
 
+// The PEM text of `path`; FAILED_PRECONDITION naming `flag` when it cannot be read or is not
+// PEM.
+absl::StatusOr<std::string> ReadPemFile(const std::string& path, const std::string& flag);
+
 // Reads the three files; nullopt when none is given. FAILED_PRECONDITION naming
 // `<flag_prefix>_cert_file` (etc.) when only some are given, one cannot be read or is not PEM.
 // `ca_file` may be left out only when `ca_optional` (a public server that asks no client
