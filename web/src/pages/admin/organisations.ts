@@ -2,6 +2,7 @@
 import type { Route } from "../../router";
 import { Role } from "../../gen/bridging/common/v1/authz_pb";
 import { AdminService, type Organization } from "../../gen/bridging/gateway/v1/admin_pb";
+import { readAllPages } from "../../api/pages";
 import { mayCall } from "../../api/policy";
 import { newRequestId } from "../../api/client";
 import { h } from "../../ui/dom";
@@ -18,13 +19,10 @@ export const organisationsRoute: Route = {
   description: "Register partner organisations and manage their API keys.",
   roles: [Role.ADMIN],
   render: async ({ session, navigate }) => {
-    const organisations: Organization[] = [];
-    let pageToken = "";
-    do {
-      const page = await session.clients.admin.listOrganizations({ pageSize: 1000, pageToken });
-      organisations.push(...page.organizations);
-      pageToken = page.nextPageToken;
-    } while (pageToken);
+    const organisations: Organization[] = await readAllPages(
+      (pageToken) => session.clients.admin.listOrganizations({ pageSize: 1000, pageToken }),
+      (page) => page.organizations,
+    );
 
     const kind = choices({
       kind: "radios", label: "What kind of organisation is it?",

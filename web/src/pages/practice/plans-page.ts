@@ -1,6 +1,7 @@
 // The practice's action plans (ListPlans), with a way to start a new one.
 import { ActionPlanService, type Plan } from "../../gen/bridging/actions/v1/actions_pb";
 import { Role } from "../../gen/bridging/common/v1/authz_pb";
+import { readAllPages } from "../../api/pages";
 import { mayCall } from "../../api/policy";
 import type { Route } from "../../router";
 import { h } from "../../ui/dom";
@@ -15,13 +16,10 @@ export const plansRoute: Route = {
   description: "Your trauma-informed action plans: what you will change, who owns it and how it is going.",
   roles: [Role.PRACTICE],
   render: async ({ session }) => {
-    let plans: Plan[] = [];
-    let pageToken = "";
-    do {
-      const response = await session.clients.actions.listPlans({ parent: session.organization, pageSize: 100, pageToken });
-      plans = plans.concat(response.plans);
-      pageToken = response.nextPageToken;
-    } while (pageToken);
+    const plans: Plan[] = await readAllPages(
+      (pageToken) => session.clients.actions.listPlans({ parent: session.organization, pageSize: 100, pageToken }),
+      (page) => page.plans,
+    );
     const changed = (p: Plan) => Number(p.updateTime?.seconds ?? 0n);
     plans.sort((a, b) => changed(b) - changed(a));
     const mayStart = mayCall(session.role, ActionPlanService.method.createPlan);

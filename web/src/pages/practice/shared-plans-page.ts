@@ -1,6 +1,7 @@
 // For the charity: the action plans a GP practice has shared with it, read-only. The service
 // lists shared plans one practice at a time, so the page asks for the practice's code.
 import { Code, ConnectError } from "@connectrpc/connect";
+import { readAllPages } from "../../api/pages";
 import type { Plan } from "../../gen/bridging/actions/v1/actions_pb";
 import { Role } from "../../gen/bridging/common/v1/authz_pb";
 import type { PageContext, Route } from "../../router";
@@ -31,13 +32,11 @@ function findForm(context: PageContext, practice: string): HTMLElement {
 
 async function plansOf(context: PageContext, practice: string): Promise<Child> {
   let plans: Plan[] = [];
-  let pageToken = "";
   try {
-    do {
-      const response = await context.session.clients.actions.listPlans({ parent: `practices/${practice}`, pageSize: 100, pageToken });
-      plans = plans.concat(response.plans);
-      pageToken = response.nextPageToken;
-    } while (pageToken);
+    plans = await readAllPages(
+      (pageToken) => context.session.clients.actions.listPlans({ parent: `practices/${practice}`, pageSize: 100, pageToken }),
+      (page) => page.plans,
+    );
   } catch (error) {
     // The gateway refuses a practice that has shared nothing with this charity.
     if (ConnectError.from(error).code !== Code.PermissionDenied) throw error;
