@@ -43,8 +43,7 @@ fi
 [ "$SECONDS_EACH" != 0 ] || { echo "fuzz: skipped (BRIDGING_FUZZ_SECONDS=0)"; exit 0; }
 
 selected=("$@")
-[ ${#selected[@]} -gt 0 ] || selected=(redact_text_fuzzer resource_name_fuzzer policy_fuzzer
-  principal_fuzzer connect_request_fuzzer)
+[ ${#selected[@]} -gt 0 ] || mapfile -t selected < <(printf '%s\n' "${!TARGETS[@]}" | sort)
 for target in "${selected[@]}"; do
   [ -n "${TARGETS[$target]:-}" ] || { echo "fuzz: unknown target $target" >&2; exit 64; }
 done
